@@ -1,0 +1,34 @@
+import type { Database } from '../db/database';
+import type { ResourceManager } from '../ecs';
+import type { StorageReport, StoreKind, WorldSummary } from '../api/dam-api';
+
+export type WorldRecord = WorldSummary;
+
+/** The list of worlds on this device, and which one was open last. Survives reloads. */
+export interface WorldCatalog {
+  list(): Promise<WorldRecord[]>;
+  get(name: string): Promise<WorldRecord | undefined>;
+  /** Adds a world; fails if the name is taken. */
+  add(record: WorldRecord): Promise<void>;
+  remove(name: string): Promise<void>;
+  lastOpened(): Promise<string | null>;
+  setLastOpened(name: string | null): Promise<void>;
+}
+
+/**
+ * What the DAM app needs from where it runs: a browser worker (IndexedDB/OPFS) or Node
+ * (directories, memory). Everything environment-specific is behind this.
+ */
+export interface Platform {
+  readonly catalog: WorldCatalog;
+  readonly defaultStore: StoreKind;
+  readonly globalResources: ResourceManager;
+  databaseUrl(worldName: string, store: StoreKind): string;
+  openDatabase(record: WorldRecord): Promise<Database>;
+  deleteDatabase(record: WorldRecord): Promise<void>;
+  /** The database's files as a zip, read without opening the database. */
+  exportRawDatabase(record: WorldRecord): Promise<Uint8Array>;
+  storageReport(): Promise<StorageReport>;
+  /** Holds the world for this tab/process; throws `WorldLockedError` when another holds it. */
+  lockWorld(name: string): Promise<() => void>;
+}

@@ -1,0 +1,83 @@
+import type { Database } from './database';
+
+/**
+ * A versioned schema change. `id` orders migrations (zero-padded, e.g. `0001_core`) and is
+ * recorded once applied; `sql` must never change after it has shipped, which the stored
+ * checksum enforces.
+ */
+export interface Migration {
+  readonly id: string;
+  readonly sql: string;
+}
+
+export class MigrationChecksumError extends Error {
+  constructor(readonly migrationId: string) {
+    super(`Migration ${migrationId} was changed after it was applied; add a new migration instead`);
+    this.name = 'MigrationChecksumError';
+  }
+}
+
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly migrationId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`Migration ${migrationId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'MigrationFailedError';
+  }
+}
+
+const MIGRATIONS_TABLE = 'dam_schema_migrations';
+
+/** FNV-1a, 32-bit: enough to notice an edited migration, and the same in Node and browsers. */
+export function migrationChecksum(sql: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sql.length; i++) {
+    hash ^= sql.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Applies the migrations not yet recorded, in id order, each in its own transaction together
+ * with its record. Returns the ids it applied.
+ */
+export async function applyMigrations(db: Database, migrations: readonly Migration[]): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const m of migrations) {
+    if (ids.has(m.id)) throw new Error(`Two migrations share the id ${m.id}`);
+    ids.add(m.id);
+  }
+  await db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+    id text PRIMARY KEY,
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const { rows } = await db.query<{ id: string; checksum: string }>(`SELECT id, checksum FROM ${MIGRATIONS_TABLE}`);
+  const applied = new Map(rows.map((r) => [r.id, r.checksum]));
+  const done: string[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.id.localeCompare(b.id))) {
+    const checksum = migrationChecksum(migration.sql);
+    const recorded = applied.get(migration.id);
+    if (recorded !== undefined) {
+      if (recorded !== checksum) throw new MigrationChecksumError(migration.id);
+      continue;
+    }
+    try {
+      await db.transaction(async (tx) => {
+        await tx.exec(migration.sql);
+        await tx.query(`INSERT INTO ${MIGRATIONS_TABLE} (id, checksum) VALUES ($1, $2)`, [migration.id, checksum]);
+      });
+    } catch (error) {
+      throw new MigrationFailedError(migration.id, error);
+    }
+    done.push(migration.id);
+  }
+  return done;
+}
+
+export async function appliedMigrationIds(db: Database): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM ${MIGRATIONS_TABLE} ORDER BY id`);
+  return rows.map((r) => r.id);
+}

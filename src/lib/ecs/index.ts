@@ -1,0 +1,15 @@
+export * from './column';
+export * from './component';
+export * as ecs from './ecs-service';
+export * from './errors';
+export * from './events';
+export * from './plugin';
+export * from './resource';
+export * from './stages';
+export * from './system';
+export * from './system-params';
+export * from './world';
+export * from './world-config';
+export * from './world-registry';
+export * from './component-ddl';
+export * from './component-input';

@@ -1,0 +1,77 @@
+import { mkdir, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { StorageReport, StoreKind } from '../api/dam-api';
+import { PgliteDatabase } from '../db/pglite-database';
+import { DamError } from '../dam/errors';
+import type { Platform, WorldRecord } from '../dam/platform';
+import { ResourceManager } from '../ecs';
+import { MemoryWorldCatalog } from './memory-catalog';
+import { zipFiles } from './zip-files';
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/**
+ * The DAM platform in Node: worlds in `<dataDir>/worlds/<name>/` and a JSON catalog, or
+ * everything in memory when no data directory is given (tests).
+ */
+export async function createNodePlatform(options: { dataDir?: string; globalResources?: ResourceManager } = {}): Promise<Platform> {
+  const { dataDir } = options;
+  const catalogPath = dataDir ? join(dataDir, 'worlds.json') : undefined;
+  let catalog: MemoryWorldCatalog;
+  if (catalogPath && dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    const state = await readFile(catalogPath, 'utf8').then(
+      (text) => JSON.parse(text) as { worlds: WorldRecord[]; lastOpened: string | null },
+      () => ({ worlds: [], lastOpened: null }),
+    );
+    catalog = new MemoryWorldCatalog(new Map(state.worlds.map((w) => [w.name, w])), state.lastOpened, async (next) => {
+      const tmp = `${catalogPath}.tmp`;
+      await writeFile(tmp, JSON.stringify(next, null, 2));
+      await import('node:fs/promises').then((fs) => fs.rename(tmp, catalogPath));
+    });
+  } else {
+    catalog = new MemoryWorldCatalog();
+  }
+  const held = new Set<string>();
+  const worldDir = (name: string) => join(dataDir!, 'worlds', name, 'db');
+
+  return {
+    catalog,
+    defaultStore: dataDir ? 'directory' : 'memory',
+    globalResources: options.globalResources ?? new ResourceManager(),
+    databaseUrl(name: string, store: StoreKind): string {
+      if (store === 'memory') return 'memory://';
+      if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);
+      return worldDir(name);
+    },
+    openDatabase(record: WorldRecord) {
+      return PgliteDatabase.open(record.databaseUrl);
+    },
+    async deleteDatabase(record: WorldRecord) {
+      if (record.store === 'directory') await rm(join(record.databaseUrl, '..'), { recursive: true, force: true });
+    },
+    async exportRawDatabase(record: WorldRecord) {
+      if (record.store !== 'directory') throw new Error('An in-memory world has no files to export');
+      const files: [string, Uint8Array][] = [];
+      for await (const path of walk(record.databaseUrl)) files.push([relative(record.databaseUrl, path), await readFile(path)]);
+      return zipFiles(files);
+    },
+    async storageReport(): Promise<StorageReport> {
+      if (!dataDir) return { usageBytes: null, quotaBytes: null, persisted: null };
+      const fs = await statfs(dataDir);
+      const total = fs.blocks * fs.bsize;
+      return { usageBytes: total - fs.bavail * fs.bsize, quotaBytes: total, persisted: true };
+    },
+    async lockWorld(name: string) {
+      if (held.has(name)) throw new DamError('WorldLockedError', `The world "${name}" is already open`);
+      held.add(name);
+      return () => held.delete(name);
+    },
+  };
+}

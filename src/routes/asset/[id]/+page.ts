@@ -1,0 +1,2 @@
+// Entity ids are only known at run time; the SPA fallback serves this route.
+export const prerender = false;

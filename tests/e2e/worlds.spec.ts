@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { addNamedEntity, createWorldInUi, openApp } from './app';
+
+test('a write the API reported as done survives an immediate reload', async ({ page }) => {
+  await openApp(page);
+  await createWorldInUi(page, 'durable');
+  const ids: number[] = [];
+  for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) ids.push(await addNamedEntity(page, name));
+  await page.reload();
+  await expect(page.getByTestId('current-world')).toHaveText('durable', { timeout: 60_000 });
+  await page.getByRole('link', { name: 'Library' }).click();
+  await expect(page.getByTestId('entity-count')).toContainText('3 entities');
+  const list = page.getByTestId('entity-list');
+  for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) await expect(list.getByRole('link', { name })).toBeVisible();
+  const last = await page.evaluate((id) => globalThis.damApi!.getEntity(id), ids[2]!);
+  expect(last?.components.find((c) => c.name === 'FilePropertiesComponent')?.fields.originalFilename).toBe('three.jpg');
+});
+
+test('switching worlds shows each world its own entities', async ({ page }) => {
+  await openApp(page);
+  await addNamedEntity(page, 'in-default.png');
+  await createWorldInUi(page, 'second');
+  await addNamedEntity(page, 'in-second.png');
+  await page.getByRole('link', { name: 'Library' }).click();
+  await expect(page.getByRole('link', { name: 'in-second.png' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'in-default.png' })).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Worlds' }).click();
+  await page
+    .getByRole('row', { name: /default/ })
+    .getByRole('button', { name: /Open/ })
+    .click();
+  await expect(page.getByTestId('current-world')).toHaveText('default');
+  await expect(page.getByRole('link', { name: 'in-default.png' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'in-second.png' })).toHaveCount(0);
+
+  // The choice survives a reload.
+  await page.reload();
+  await expect(page.getByTestId('current-world')).toHaveText('default', { timeout: 60_000 });
+});
+
+test('an invalid or duplicate world name gets a clear error and creates nothing', async ({ page }) => {
+  await openApp(page, '/worlds');
+  await page.getByLabel('Name').fill('My Photos!');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('alert')).toContainText('not a valid world name');
+  await page.getByLabel('Name').fill('default');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('alert')).toContainText('already exists');
+  const names = await page.evaluate(async () => (await globalThis.damApi!.listWorlds()).map((w) => w.name));
+  expect(names).toEqual(['default']);
+});
+
+test('deleting a world removes it and its data', async ({ page }) => {
+  await openApp(page);
+  await createWorldInUi(page, 'doomed');
+  await addNamedEntity(page, 'gone.txt');
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page
+    .getByRole('row', { name: /doomed/ })
+    .getByRole('button', { name: /Delete/ })
+    .click();
+  await expect(page.getByRole('row', { name: /doomed/ })).toHaveCount(0);
+  const remaining = await page.evaluate(async () => ({
+    worlds: (await globalThis.damApi!.listWorlds()).map((w) => w.name),
+    databases: (await indexedDB.databases()).map((d) => d.name),
+  }));
+  expect(remaining.worlds).toEqual(['default']);
+  expect(remaining.databases).not.toContain('/pglite/dam-doomed');
+});

@@ -50,7 +50,8 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
       if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);
       return worldDir(name);
     },
-    openDatabase(record: WorldRecord) {
+    async openDatabase(record: WorldRecord) {
+      if (record.store === 'directory') await mkdir(join(record.databaseUrl, '..'), { recursive: true });
       return PgliteDatabase.open(record.databaseUrl);
     },
     async deleteDatabase(record: WorldRecord) {

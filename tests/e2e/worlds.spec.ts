@@ -68,3 +68,15 @@ test('deleting a world removes it and its data', async ({ page }) => {
   expect(remaining.worlds).toEqual(['default']);
   expect(remaining.databases).not.toContain('/pglite/dam-doomed');
 });
+
+test('a world open in one tab is refused in a second tab with a clear message, until the first lets go', async ({ page, context }) => {
+  await openApp(page);
+  const second = await context.newPage();
+  await second.goto('/');
+  const banner = second.getByRole('alert').filter({ hasText: 'could not be opened' });
+  await expect(banner).toContainText('open in another tab', { timeout: 60_000 });
+  await expect(banner.getByRole('button', { name: 'Delete “default”' })).toHaveCount(0);
+  await page.close();
+  await banner.getByRole('button', { name: 'Try again' }).click();
+  await expect(second.getByTestId('current-world')).toHaveText('default', { timeout: 60_000 });
+});

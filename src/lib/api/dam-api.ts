@@ -83,6 +83,7 @@ export type DamErrorName =
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;
+  /** Creates a world and opens it as the current one (the previous current world is closed). */
   createWorld(name: string, options?: { store?: StoreKind }): Promise<WorldSummary>;
   /** Opens a world and makes it current; the previous current world is closed. */
   openWorld(name: string): Promise<WorldStats>;

@@ -47,19 +47,27 @@ export class DamApp implements DamApi {
       };
       // Create the database before listing the world, so a failed create leaves nothing behind.
       const release = await this.platform.lockWorld(name);
+      let world: World;
       try {
         const db = await this.platform.openDatabase(record);
-        const world = await createDamWorld({ name, databaseUrl: record.databaseUrl }, db, {
-          globalResources: this.platform.globalResources,
-        });
-        await world.close();
+        world = await createDamWorld({ name, databaseUrl: record.databaseUrl }, db, { globalResources: this.platform.globalResources });
       } catch (error) {
+        release();
         await this.platform.deleteDatabase(record).catch(() => undefined);
         throw new DamError('WorldOpenError', `Could not create the world "${name}": ${messageOf(error)}`, { cause: error });
-      } finally {
-        release();
       }
-      await this.platform.catalog.add(record);
+      try {
+        await this.platform.catalog.add(record);
+      } catch (error) {
+        await world.close().catch(() => undefined);
+        release();
+        await this.platform.deleteDatabase(record).catch(() => undefined);
+        throw error;
+      }
+      // The new world stays open and becomes current: opening it again would cost a second start.
+      await this.closeCurrent();
+      this.open = { world, release };
+      await this.platform.catalog.setLastOpened(name);
       return record;
     });
   }

@@ -4,6 +4,8 @@ import { damClient, errorMessage, errorName } from './dam-client';
 export interface OpenFailure {
   readonly world: string;
   readonly message: string;
+  /** The worker's error name, e.g. `WorldOpenError` (damaged data) or `WorldLockedError`. */
+  readonly reason: string;
 }
 
 /** The app-wide view of worlds: which exist, which is open, and what went wrong opening one. */
@@ -52,7 +54,7 @@ class LibraryState {
       return true;
     } catch (error) {
       this.current = null;
-      this.openFailure = { world: name, message: errorMessage(error) };
+      this.openFailure = { world: name, message: errorMessage(error), reason: errorName(error) };
       return false;
     } finally {
       this.opening = null;

@@ -3,7 +3,8 @@
  * values cross the SQL boundary; the TypeScript type of a component's fields is derived from
  * its columns, so a component is declared once.
  */
-export type ColumnKind = 'text' | 'integer' | 'bigint' | 'double' | 'boolean' | 'timestamptz' | 'jsonb' | 'bytea' | 'vector' | 'halfvec';
+export type ColumnKind =
+  'text' | 'integer' | 'bigint' | 'int64' | 'double' | 'boolean' | 'timestamptz' | 'jsonb' | 'bytea' | 'vector' | 'halfvec';
 
 export interface Column<T> {
   readonly sqlName: string;
@@ -72,13 +73,16 @@ export const text = (sqlName: string) => build<string>(sqlName, 'text', identity
 export const integer = (sqlName: string) => build<number>(sqlName, 'integer', identity, toNumber);
 /** 64-bit integers as JS numbers: exact up to 2^53, which covers ids, sizes and times. */
 export const bigint = (sqlName: string) => build<number>(sqlName, 'bigint', identity, toNumber);
-/** 64-bit integers that need every bit (perceptual hashes, checksums) as BigInt. */
+/**
+ * 64-bit patterns that need every bit (perceptual hashes, checksums) as unsigned BigInt,
+ * stored in a signed `bigint` column by two's complement.
+ */
 export const bigint64 = (sqlName: string) =>
   build<bigint>(
     sqlName,
-    'bigint',
-    (v) => v.toString(),
-    (v) => BigInt(v as string | number),
+    'int64',
+    (v) => BigInt.asIntN(64, v).toString(),
+    (v) => BigInt.asUintN(64, BigInt(v as string | number | bigint)),
   );
 export const double = (sqlName: string) => build<number>(sqlName, 'double', identity, toNumber);
 export const boolean = (sqlName: string) => build<boolean>(sqlName, 'boolean', identity, (v) => Boolean(v));
@@ -105,6 +109,7 @@ export function expectedSqlType(column: Column<unknown>): string {
     case 'integer':
       return 'integer';
     case 'bigint':
+    case 'int64':
       return 'bigint';
     case 'double':
       return 'double precision';

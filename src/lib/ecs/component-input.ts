@@ -18,6 +18,13 @@ function checkValue(column: Column<unknown>, value: unknown): { value?: unknown;
     case 'integer':
     case 'bigint':
       return typeof value === 'number' && Number.isSafeInteger(value) ? { value } : { problem: 'must be a whole number' };
+    case 'int64': {
+      if (typeof value === 'bigint') return { value: BigInt.asUintN(64, value) };
+      if ((typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value))) {
+        return { value: BigInt.asUintN(64, BigInt(value)) };
+      }
+      return { problem: 'must be a 64-bit whole number' };
+    }
     case 'double':
       return typeof value === 'number' && Number.isFinite(value) ? { value } : { problem: 'must be a finite number' };
     case 'boolean':

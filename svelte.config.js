@@ -8,6 +8,8 @@ const config = {
   kit: {
     adapter: adapter({ fallback: 'index.html', strict: true }),
     serviceWorker: { register: false },
+    // Absolute asset paths: the SPA fallback page is served at any depth (/asset/12, /search?q=…).
+    paths: { relative: false },
   },
 };
 

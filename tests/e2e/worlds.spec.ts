@@ -14,6 +14,11 @@ test('a write the API reported as done survives an immediate reload', async ({ p
   for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) await expect(list.getByRole('link', { name })).toBeVisible();
   const last = await page.evaluate((id) => globalThis.damApi!.getEntity(id), ids[2]!);
   expect(last?.components.find((c) => c.name === 'FilePropertiesComponent')?.fields.originalFilename).toBe('three.jpg');
+
+  // A deep link to the entity opens it directly.
+  await page.goto(`/asset/${ids[2]}`);
+  await expect(page.getByRole('heading', { name: `Entity ${ids[2]}` })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('row', { name: /originalFilename/ })).toContainText('three.jpg');
 });
 
 test('switching worlds shows each world its own entities', async ({ page }) => {

@@ -1,25 +1,27 @@
 import { expect, test } from '@playwright/test';
 import { addNamedEntity, createWorldInUi, openApp } from './app';
 
-test('a write the API reported as done survives an immediate reload', async ({ page }) => {
-  await openApp(page);
-  await createWorldInUi(page, 'durable');
-  const ids: number[] = [];
-  for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) ids.push(await addNamedEntity(page, name));
-  await page.reload();
-  await expect(page.getByTestId('current-world')).toHaveText('durable', { timeout: 60_000 });
-  await page.getByRole('link', { name: 'Library' }).click();
-  await expect(page.getByTestId('entity-count')).toContainText('3 entities');
-  const list = page.getByTestId('entity-list');
-  for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) await expect(list.getByRole('link', { name })).toBeVisible();
-  const last = await page.evaluate((id) => globalThis.damApi!.getEntity(id), ids[2]!);
-  expect(last?.components.find((c) => c.name === 'FilePropertiesComponent')?.fields.originalFilename).toBe('three.jpg');
+for (const store of ['opfs-ahp', 'idb'] as const) {
+  test(`a write the API reported as done survives an immediate reload (${store})`, async ({ page }) => {
+    await openApp(page);
+    await createWorldInUi(page, 'durable', store);
+    const ids: number[] = [];
+    for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) ids.push(await addNamedEntity(page, name));
+    await page.reload();
+    await expect(page.getByTestId('current-world')).toHaveText('durable', { timeout: 60_000 });
+    await page.getByRole('link', { name: 'Library' }).click();
+    await expect(page.getByTestId('entity-count')).toContainText('3 entities');
+    const list = page.getByTestId('entity-list');
+    for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) await expect(list.getByRole('link', { name })).toBeVisible();
+    const last = await page.evaluate((id) => globalThis.damApi!.getEntity(id), ids[2]!);
+    expect(last?.components.find((c) => c.name === 'FilePropertiesComponent')?.fields.originalFilename).toBe('three.jpg');
 
-  // A deep link to the entity opens it directly.
-  await page.goto(`/asset/${ids[2]}`);
-  await expect(page.getByRole('heading', { name: `Entity ${ids[2]}` })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('row', { name: /originalFilename/ })).toContainText('three.jpg');
-});
+    // A deep link to the entity opens it directly.
+    await page.goto(`/asset/${ids[2]}`);
+    await expect(page.getByRole('heading', { name: `Entity ${ids[2]}` })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('row', { name: /originalFilename/ })).toContainText('three.jpg');
+  });
+}
 
 test('switching worlds shows each world its own entities', async ({ page }) => {
   await openApp(page);
@@ -66,11 +68,19 @@ test('deleting a world removes it and its data', async ({ page }) => {
     .getByRole('button', { name: /Delete/ })
     .click();
   await expect(page.getByRole('row', { name: /doomed/ })).toHaveCount(0);
-  const remaining = await page.evaluate(async () => ({
-    worlds: (await globalThis.damApi!.listWorlds()).map((w) => w.name),
-    databases: (await indexedDB.databases()).map((d) => d.name),
-  }));
+  const remaining = await page.evaluate(async () => {
+    const opfs: string[] = [];
+    const root = (await navigator.storage.getDirectory()) as unknown as { keys(): AsyncIterable<string> };
+    for await (const name of root.keys()) opfs.push(name);
+    return {
+      worlds: (await globalThis.damApi!.listWorlds()).map((w) => w.name),
+      databases: (await indexedDB.databases()).map((d) => d.name),
+      opfs,
+    };
+  });
   expect(remaining.worlds).toEqual(['default']);
+  expect(remaining.opfs).toContain('dam-default');
+  expect(remaining.opfs).not.toContain('dam-doomed');
   expect(remaining.databases).not.toContain('/pglite/dam-doomed');
 });
 

@@ -89,6 +89,7 @@ export class DamApp implements DamApi {
           this.open = { world, release };
         } catch (error) {
           release();
+          if (error instanceof DamError) throw error;
           const cause = error instanceof DatabaseOpenError ? error.cause : error;
           throw new DamError('WorldOpenError', `The world "${name}" could not be opened: ${messageOf(cause)}`, { cause: error });
         }

@@ -29,13 +29,13 @@ export class PgliteDatabase implements Database {
     if (location.kind === 'postgres') throw new DatabaseOpenError(url, new Error('PGlite cannot open a PostgreSQL server URL'));
     const dataDir =
       location.kind === 'memory' ? undefined : location.kind === 'directory' ? location.path : `${location.kind}://${location.name}`;
-    let pg: PGlite | undefined;
+    const pg = new PGlite({ dataDir, extensions: { vector }, relaxedDurability: true, ...options });
     try {
-      pg = await PGlite.create({ dataDir, extensions: { vector }, relaxedDurability: true, ...options });
+      await pg.waitReady;
       await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
       return new PgliteDatabase(pg, url);
     } catch (error) {
-      if (pg) await pg.close().catch(() => undefined);
+      await releaseFailedOpen(pg);
       throw new DatabaseOpenError(url, error);
     }
   }
@@ -94,4 +94,13 @@ export class PgliteDatabase implements Database {
   private assertOpen(): void {
     if (this.closed) throw new Error(`The database ${this.url} is closed`);
   }
+}
+
+/**
+ * A PGlite that failed to start may still hold its store open (OPFS sync access handles lock
+ * their files), which would stop the user from deleting or exporting the damaged world.
+ */
+async function releaseFailedOpen(pg: PGlite): Promise<void> {
+  await pg.close().catch(() => undefined);
+  await pg.fs?.closeFs().catch(() => undefined);
 }

@@ -1,13 +1,21 @@
 import type { ComponentInput, DamApi, EntityListOptions, EntityView, RawExport, StoreKind, WorldStats, WorldSummary } from '../api/dam-api';
-import { DatabaseOpenError } from '../db/database';
+import { DatabaseOpenError, type SqlExecutor } from '../db/database';
 import { appliedMigrationIds } from '../db/migrations';
 import { SerialQueue } from '../db/serial-queue';
-import { assertValidWorldName, componentFromInput, ecs, InvalidComponentFieldsError, InvalidWorldNameError, type World } from '../ecs';
+import {
+  assertValidWorldName,
+  componentFromInput,
+  ecs,
+  type ComponentInstance,
+  InvalidComponentFieldsError,
+  InvalidWorldNameError,
+  type World,
+} from '../ecs';
 import { createDamWorld } from './create-world';
 import { DamError } from './errors';
 import type { Platform, WorldRecord } from './platform';
 import { getEntityView, listEntitySummaries } from './services/entity-view-service';
-import { ident } from '../ecs/sql';
+import { ident } from '../db/sql';
 
 interface OpenWorld {
   readonly world: World;
@@ -124,11 +132,7 @@ export class DamApp implements DamApi {
   async createEntity(components: readonly ComponentInput[]): Promise<EntityView> {
     const world = this.requireOpen();
     const instances = components.map((c) => this.toInstance(world, c));
-    const id = await world.transaction(async (tx) => {
-      const entityId = await ecs.createEntity(tx);
-      for (const instance of instances) await ecs.addComponent(tx, entityId, instance);
-      return entityId;
-    });
+    const id = await world.transaction((tx) => insertEntity(tx, instances));
     return (await getEntityView(world.db, id, world.componentTypes()))!;
   }
 
@@ -137,11 +141,7 @@ export class DamApp implements DamApi {
     const instances = entities.map((components) => components.map((c) => this.toInstance(world, c)));
     return world.transaction(async (tx) => {
       const ids: number[] = [];
-      for (const components of instances) {
-        const entityId = await ecs.createEntity(tx);
-        for (const instance of components) await ecs.addComponent(tx, entityId, instance);
-        ids.push(entityId);
-      }
+      for (const components of instances) ids.push(await insertEntity(tx, components));
       return ids;
     });
   }
@@ -239,6 +239,12 @@ export class DamApp implements DamApi {
       appliedMigrations: await appliedMigrationIds(world.db),
     };
   }
+}
+
+async function insertEntity(tx: SqlExecutor, components: readonly ComponentInstance<object>[]): Promise<number> {
+  const entityId = await ecs.createEntity(tx);
+  for (const component of components) await ecs.addComponent(tx, entityId, component);
+  return entityId;
 }
 
 function messageOf(error: unknown): string {

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../db/database';
 import type { ComponentInstance, ComponentType, EntityId, StoredComponent } from './component';
 import { ComponentAlreadyPresentError, EntityNotFoundError } from './errors';
-import { ident } from './sql';
+import { ident } from '../db/sql';
 
 /**
  * Entity and component storage: stateless functions over an SQL executor (normally the

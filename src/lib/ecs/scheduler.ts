@@ -3,7 +3,7 @@ import type { EntityId, MarkerType } from './component';
 import { removeComponentsFrom } from './ecs-service';
 import { EventHandlingError, StageExecutionError } from './errors';
 import type { ListenerResult, WorldEvent } from './events';
-import { ident } from './sql';
+import { ident } from '../db/sql';
 import type { Stage } from './stages';
 import type { AnySystem, EventSystem, StageSystem } from './system';
 import type { SystemParam } from './system-params';

@@ -8,7 +8,7 @@ import { pluginKey, type Plugin } from './plugin';
 import { ResourceManager, type ResourceClass } from './resource';
 import { runListeners, runStage } from './scheduler';
 import { schemaProblems } from './schema-check';
-import { ident } from './sql';
+import { ident } from '../db/sql';
 import { STAGES, type Stage } from './stages';
 import type { AnySystem, EventSystem, StageSystem } from './system';
 import { paramProblem } from './system-params';

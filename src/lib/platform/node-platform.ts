@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { StorageReport, StoreKind } from '../api/dam-api';
 import { PgliteDatabase } from '../db/pglite-database';
@@ -33,7 +33,7 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
     catalog = new MemoryWorldCatalog(new Map(state.worlds.map((w) => [w.name, w])), state.lastOpened, async (next) => {
       const tmp = `${catalogPath}.tmp`;
       await writeFile(tmp, JSON.stringify(next, null, 2));
-      await import('node:fs/promises').then((fs) => fs.rename(tmp, catalogPath));
+      await rename(tmp, catalogPath);
     });
   } else {
     catalog = new MemoryWorldCatalog();

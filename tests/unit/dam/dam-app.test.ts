@@ -30,7 +30,7 @@ describe('DamApp on disk', () => {
     await app.createWorld('music');
     const photos = await app.openWorld('photos');
     expect(photos).toMatchObject({ name: 'photos', store: 'directory', entityCount: 0 });
-    expect(photos.appliedMigrations).toEqual(['0000_ecs_entities', '0001_core_files']);
+    expect(photos.appliedMigrations).toEqual(['0000_ecs_entities', '0001_core_files', '0002_content_hashes']);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },
     ]);
@@ -51,7 +51,7 @@ describe('DamApp on disk', () => {
     await restarted.openWorld('photos');
     const stats = await restarted.worldStats();
     expect(stats.entityCount).toBe(1);
-    expect(stats.componentCounts).toEqual({ FilePropertiesComponent: 1, FileLocationComponent: 0 });
+    expect(stats.componentCounts).toMatchObject({ FilePropertiesComponent: 1, FileLocationComponent: 0, ContentHashSHA256Component: 0 });
     expect((await restarted.listEntities({ nameContains: 'BEACH' })).map((e) => e.label)).toEqual(['beach.jpg']);
     expect(await restarted.listEntities({ nameContains: '%' })).toEqual([]);
     await restarted.close();

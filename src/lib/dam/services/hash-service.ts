@@ -1,0 +1,38 @@
+import { createBLAKE3, createCRC32, createMD5, createSHA1, createSHA256 } from 'hash-wasm';
+
+export interface ContentHashes {
+  readonly sizeBytes: number;
+  readonly sha256: Uint8Array;
+  readonly md5: Uint8Array;
+  readonly sha1: Uint8Array;
+  /** 4 bytes, big-endian. */
+  readonly crc32: Uint8Array;
+  readonly blake3: Uint8Array;
+}
+
+export type ByteChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/**
+ * The five content hashes in one pass over the bytes, chunk by chunk, so a large file is never
+ * whole in memory.
+ */
+export async function hashChunks(chunks: ByteChunks): Promise<ContentHashes> {
+  const hashers = await Promise.all([createSHA256(), createMD5(), createSHA1(), createCRC32(), createBLAKE3()]);
+  for (const hasher of hashers) hasher.init();
+  let sizeBytes = 0;
+  for await (const chunk of chunks) {
+    sizeBytes += chunk.byteLength;
+    for (const hasher of hashers) hasher.update(chunk);
+  }
+  const [sha256, md5, sha1, crc32, blake3] = hashers.map((h) => h.digest('binary'));
+  return { sizeBytes, sha256: sha256!, md5: md5!, sha1: sha1!, crc32: crc32!, blake3: blake3! };
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function fromHex(hex: string): Uint8Array {
+  if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) throw new Error(`Not a hex string: ${hex.slice(0, 20)}`);
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}

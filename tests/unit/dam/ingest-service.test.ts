@@ -78,7 +78,7 @@ describe('ingestBytes', () => {
     const locations = await ecs.getComponents(world.db, first.entityId, FileLocationComponent);
     expect(locations.map((l) => l.url).sort()).toEqual(['backup/copy of a.txt', blobUrl(first.sha256, 'a.txt')]);
     const properties = await ecs.getComponent(world.db, first.entityId, FilePropertiesComponent);
-    expect(properties).toMatchObject({ originalFilename: 'a.txt', fileSizeBytes: bytes.length });
+    expect(properties).toMatchObject({ originalFilename: 'a.txt', fileSizeBytes: bytes.length, mimeType: 'text/plain' });
     expect(properties?.firstSeenAt).toEqual(new Date('2024-01-01T00:00:00Z'));
     expect(await ecs.findEntitiesWith(world.db, [NeedsMetadataExtractionMarker])).toContain(first.entityId);
 

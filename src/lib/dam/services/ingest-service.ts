@@ -11,6 +11,7 @@ import {
 } from '../components/hashes';
 import { NeedsMetadataExtractionMarker } from '../components/markers';
 import { hashChunks, toHex } from './hash-service';
+import { detectMimeType } from './mime-service';
 
 export interface IngestSource {
   /** The file's name as the user knows it. */
@@ -45,7 +46,8 @@ export async function findEntityBySha256(db: SqlExecutor, sha256: Uint8Array): P
  * a known SHA-256 only adds the new location (each distinct source once) and keeps the
  * earliest first-seen time. New bytes go to the blob store first (content-addressed, so a
  * rolled-back transaction leaves at most an unreferenced blob), then become an entity with its
- * file properties, location, five hashes, and the metadata-extraction marker.
+ * file properties (MIME type from the bytes), location, five hashes, and the metadata-extraction
+ * marker.
  */
 export async function ingestBytes(tx: SqlExecutor, store: BlobStore, source: IngestSource, now = new Date()): Promise<IngestResult> {
   const hashes = await hashChunks([source.bytes]);
@@ -65,12 +67,13 @@ export async function ingestBytes(tx: SqlExecutor, store: BlobStore, source: Ing
     );
     return { entityId: existing, created: false, sha256 };
   }
+  const mimeType = await detectMimeType(source.bytes, source.name);
   await store.put(sha256, source.bytes);
   const entityId = await ecs.createEntity(tx);
   await ecs.addComponent(
     tx,
     entityId,
-    FilePropertiesComponent.create({ originalFilename: source.name, fileSizeBytes: hashes.sizeBytes, mimeType: null, firstSeenAt: now }),
+    FilePropertiesComponent.create({ originalFilename: source.name, fileSizeBytes: hashes.sizeBytes, mimeType, firstSeenAt: now }),
   );
   await ecs.addComponent(tx, entityId, FileLocationComponent.create({ url, lastModifiedAt: source.modifiedAt ?? null }));
   await ecs.addComponent(tx, entityId, ContentHashSHA256Component.create({ hashValue: hashes.sha256 }));

@@ -60,6 +60,24 @@ export interface EntityListOptions {
   readonly nameContains?: string;
 }
 
+export interface IngestFileInput {
+  readonly name: string;
+  /** Where it came from, e.g. its path inside a dropped folder. */
+  readonly path?: string;
+  readonly file: Blob;
+  /** Milliseconds since the epoch, as `File.lastModified`. */
+  readonly lastModified?: number;
+}
+
+export interface IngestFileResult {
+  readonly name: string;
+  readonly entityId: number | null;
+  /** False when the same bytes were already in the library. */
+  readonly created: boolean;
+  /** Why this file was not added, in words for the user; null when it was. */
+  readonly error: string | null;
+}
+
 export interface StorageReport {
   readonly usageBytes: number | null;
   readonly quotaBytes: number | null;
@@ -102,6 +120,8 @@ export interface DamApi {
   listEntities(options?: EntityListOptions): Promise<EntitySummary[]>;
   deleteEntity(id: number): Promise<boolean>;
   componentNames(): Promise<string[]>;
+  /** Adds files, each in its own transaction: one bad file never costs the others. */
+  ingestFiles(files: readonly IngestFileInput[]): Promise<IngestFileResult[]>;
 
   storageReport(): Promise<StorageReport>;
   /** The raw files of a world's database, zipped, for a world that cannot be opened. */

@@ -1,4 +1,15 @@
-import type { ComponentInput, DamApi, EntityListOptions, EntityView, RawExport, StoreKind, WorldStats, WorldSummary } from '../api/dam-api';
+import type {
+  ComponentInput,
+  DamApi,
+  IngestFileInput,
+  IngestFileResult,
+  EntityListOptions,
+  EntityView,
+  RawExport,
+  StoreKind,
+  WorldStats,
+  WorldSummary,
+} from '../api/dam-api';
 import { DatabaseOpenError, type SqlExecutor } from '../db/database';
 import { appliedMigrationIds } from '../db/migrations';
 import { SerialQueue } from '../db/serial-queue';
@@ -16,9 +27,12 @@ import { DamError } from './errors';
 import type { Platform, WorldRecord } from './platform';
 import { getEntityView, listEntitySummaries } from './services/entity-view-service';
 import { ident } from '../db/sql';
+import { BlobStore } from '../storage/blob-store';
+import { ingestBytes } from './services/ingest-service';
 
 interface OpenWorld {
   readonly world: World;
+  readonly blobs: BlobStore;
   readonly release: () => void;
 }
 
@@ -74,7 +88,7 @@ export class DamApp implements DamApi {
       }
       // The new world stays open and becomes current: opening it again would cost a second start.
       await this.closeCurrent();
-      this.open = { world, release };
+      this.open = { world, blobs: this.attachBlobStore(world, record), release };
       await this.platform.catalog.setLastOpened(name);
       return record;
     });
@@ -94,7 +108,7 @@ export class DamApp implements DamApi {
             await db.close().catch(() => undefined);
             throw error;
           });
-          this.open = { world, release };
+          this.open = { world, blobs: this.attachBlobStore(world, record), release };
         } catch (error) {
           release();
           if (error instanceof DamError) throw error;
@@ -166,6 +180,27 @@ export class DamApp implements DamApi {
       .sort();
   }
 
+  async ingestFiles(files: readonly IngestFileInput[]): Promise<IngestFileResult[]> {
+    const world = this.requireOpen();
+    const blobs = this.open!.blobs;
+    const results: IngestFileResult[] = [];
+    for (const input of files) {
+      if (input.file.size === 0) {
+        results.push({ name: input.name, entityId: null, created: false, error: 'The file is empty (0 bytes), so nothing was added.' });
+        continue;
+      }
+      try {
+        const bytes = new Uint8Array(await input.file.arrayBuffer());
+        const modifiedAt = input.lastModified !== undefined ? new Date(input.lastModified) : null;
+        const result = await world.transaction((tx) => ingestBytes(tx, blobs, { name: input.name, path: input.path, bytes, modifiedAt }));
+        results.push({ name: input.name, entityId: result.entityId, created: result.created, error: null });
+      } catch (error) {
+        results.push({ name: input.name, entityId: null, created: false, error: `Could not add this file: ${messageOf(error)}` });
+      }
+    }
+    return results;
+  }
+
   async storageReport() {
     return this.platform.storageReport();
   }
@@ -193,6 +228,12 @@ export class DamApp implements DamApi {
     } finally {
       current.release();
     }
+  }
+
+  private attachBlobStore(world: World, record: WorldRecord): BlobStore {
+    const blobs = this.platform.openBlobStore(record);
+    world.addResource(blobs, BlobStore);
+    return blobs;
   }
 
   private async requireRecord(name: string): Promise<WorldRecord> {

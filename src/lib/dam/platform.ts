@@ -1,6 +1,7 @@
 import type { Database } from '../db/database';
 import type { ResourceManager } from '../ecs';
 import type { StorageReport, StoreKind, WorldSummary } from '../api/dam-api';
+import type { BlobStore } from '../storage/blob-store';
 
 export type WorldRecord = WorldSummary;
 
@@ -25,7 +26,10 @@ export interface Platform {
   readonly globalResources: ResourceManager;
   databaseUrl(worldName: string, store: StoreKind): string;
   openDatabase(record: WorldRecord): Promise<Database>;
+  /** Deletes the world's database and its blobs. */
   deleteDatabase(record: WorldRecord): Promise<void>;
+  /** The world's content-addressed blob store. */
+  openBlobStore(record: WorldRecord): BlobStore;
   /** The database's files as a zip, read without opening the database. */
   exportRawDatabase(record: WorldRecord): Promise<Uint8Array>;
   storageReport(): Promise<StorageReport>;

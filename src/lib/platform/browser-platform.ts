@@ -3,6 +3,8 @@ import { PgliteDatabase } from '../db/pglite-database';
 import { DamError } from '../dam/errors';
 import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
+import { DexieBlobStore } from '../storage/dexie-blob-store';
+import { MemoryBlobStore } from '../storage/memory-blob-store';
 import { DexieWorldCatalog } from './dexie-catalog';
 import { readOpfsAhpDataDir, readOpfsFiles } from './opfs-files';
 import { zipFiles } from './zip-files';
@@ -109,7 +111,11 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
       if (record.store === 'opfs-ahp') await waitUntilOpfsStoreIsFree(record);
       return PgliteDatabase.open(record.databaseUrl);
     },
+    openBlobStore(record: WorldRecord) {
+      return record.store === 'memory' ? new MemoryBlobStore() : new DexieBlobStore(`dam-blobs-${record.name}`);
+    },
     async deleteDatabase(record: WorldRecord) {
+      await DexieBlobStore.deleteDatabase(`dam-blobs-${record.name}`);
       if (record.store === 'idb') await deleteIdb(pgliteIdbName(storeName(record)));
       else if (record.store === 'opfs-ahp' || record.store === 'memfs2opfs') {
         const root = await navigator.storage.getDirectory();

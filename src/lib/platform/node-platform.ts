@@ -5,6 +5,8 @@ import { PgliteDatabase } from '../db/pglite-database';
 import { DamError } from '../dam/errors';
 import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
+import { FsBlobStore } from '../storage/fs-blob-store';
+import { MemoryBlobStore } from '../storage/memory-blob-store';
 import { MemoryWorldCatalog } from './memory-catalog';
 import { zipFiles } from './zip-files';
 
@@ -53,6 +55,9 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
     async openDatabase(record: WorldRecord) {
       if (record.store === 'directory') await mkdir(join(record.databaseUrl, '..'), { recursive: true });
       return PgliteDatabase.open(record.databaseUrl);
+    },
+    openBlobStore(record: WorldRecord) {
+      return record.store === 'directory' ? new FsBlobStore(join(record.databaseUrl, '..', 'blobs')) : new MemoryBlobStore();
     },
     async deleteDatabase(record: WorldRecord) {
       if (record.store === 'directory') await rm(join(record.databaseUrl, '..'), { recursive: true, force: true });

@@ -1,10 +1,12 @@
 import type { SqlExecutor } from '../../db/database';
 import type { ComponentView, EntityListOptions, EntitySummary, EntityView } from '../../api/dam-api';
 import { ecs, type ComponentType, type EntityId, type StoredComponent } from '../../ecs';
+import { toHex } from './hash-service';
 
-/** Field values as they cross to the UI: dates as ISO strings, 64-bit integers as strings. */
+/** Field values as they cross to the UI: dates as ISO strings, 64-bit integers as strings, bytes as hex. */
 function plainValue(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return toHex(value);
   if (typeof value === 'bigint') return value.toString();
   return value;
 }

@@ -57,6 +57,9 @@ async function readIdbFiles(name: string): Promise<[string, Uint8Array][]> {
   }
 }
 
+/** How long opening a world waits for another tab to let it go before saying it is in use. */
+const LOCK_WAIT_MS = 3000;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -142,11 +145,14 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
       if (!navigator.locks) return () => undefined;
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
+      // Wait a little: a tab that was just closed gives its lock back a moment later.
       const granted = await new Promise<boolean>((resolve) => {
-        void navigator.locks.request(`dam-world-${name}`, { ifAvailable: true }, async (lock) => {
-          resolve(lock !== null);
-          if (lock) await held;
-        });
+        navigator.locks
+          .request(`dam-world-${name}`, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, async () => {
+            resolve(true);
+            await held;
+          })
+          .catch(() => resolve(false));
       });
       if (!granted) throw new DamError('WorldLockedError', `The world "${name}" is open in another tab or window; close it there first`);
       return release;

@@ -69,21 +69,23 @@ export class DamApp implements DamApi {
       };
       // Create the database before listing the world, so a failed create leaves nothing behind.
       const release = await this.platform.lockWorld(name);
+      const abandon = async (world?: World) => {
+        await world?.close().catch(() => undefined);
+        release();
+        await this.platform.deleteDatabase(record).catch(() => undefined);
+      };
       let world: World;
       try {
         const db = await this.platform.openDatabase(record);
         world = await createDamWorld({ name, databaseUrl: record.databaseUrl }, db, { globalResources: this.platform.globalResources });
       } catch (error) {
-        release();
-        await this.platform.deleteDatabase(record).catch(() => undefined);
+        await abandon();
         throw new DamError('WorldOpenError', `Could not create the world "${name}": ${messageOf(error)}`, { cause: error });
       }
       try {
         await this.platform.catalog.add(record);
       } catch (error) {
-        await world.close().catch(() => undefined);
-        release();
-        await this.platform.deleteDatabase(record).catch(() => undefined);
+        await abandon(world);
         throw error;
       }
       // The new world stays open and becomes current: opening it again would cost a second start.
@@ -226,6 +228,7 @@ export class DamApp implements DamApi {
     try {
       await current.world.close();
     } finally {
+      current.blobs.close();
       current.release();
     }
   }

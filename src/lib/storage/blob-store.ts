@@ -9,6 +9,8 @@ export abstract class BlobStore {
   abstract put(sha256Hex: string, bytes: Uint8Array): Promise<boolean>;
   abstract get(sha256Hex: string): Promise<Uint8Array | null>;
   abstract delete(sha256Hex: string): Promise<boolean>;
+  /** Lets go of any connection; the world calls it when it closes. */
+  close(): void {}
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

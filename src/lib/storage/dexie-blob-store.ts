@@ -50,7 +50,7 @@ export class DexieBlobStore extends BlobStore {
     return existed;
   }
 
-  close(): void {
+  override close(): void {
     this.db.close();
   }
 

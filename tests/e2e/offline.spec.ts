@@ -15,7 +15,7 @@ test('after one online visit the app reloads offline and opens the world', async
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId('current-world')).toHaveText('default', { timeout: 60_000 });
-  await expect(page.getByRole('link', { name: 'offline-proof.jpg' })).toBeVisible();
+  await expect(page.getByTestId('asset-cell').filter({ hasText: 'offline-proof.jpg' })).toBeVisible();
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByTestId('cross-origin-isolated')).toHaveText('yes');
 });

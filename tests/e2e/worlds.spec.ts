@@ -10,15 +10,17 @@ for (const store of ['opfs-ahp', 'idb'] as const) {
     await page.reload();
     await expect(page.getByTestId('current-world')).toHaveText('durable', { timeout: 60_000 });
     await page.getByRole('link', { name: 'Library' }).click();
-    await expect(page.getByTestId('entity-count')).toContainText('3 entities');
-    const list = page.getByTestId('entity-list');
-    for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) await expect(list.getByRole('link', { name })).toBeVisible();
+    await expect(page.getByTestId('entity-count')).toContainText('3 assets');
+    const grid = page.getByTestId('asset-grid');
+    for (const name of ['one.jpg', 'two.jpg', 'three.jpg'])
+      await expect(grid.getByTestId('asset-cell').filter({ hasText: name })).toBeVisible();
     const last = await page.evaluate((id) => globalThis.damApi!.getEntity(id), ids[2]!);
     expect(last?.components.find((c) => c.name === 'FilePropertiesComponent')?.fields.originalFilename).toBe('three.jpg');
 
     // A deep link to the entity opens it directly.
     await page.goto(`/asset/${ids[2]}`);
-    await expect(page.getByRole('heading', { name: `Entity ${ids[2]}` })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('heading', { name: 'three.jpg' })).toBeVisible({ timeout: 60_000 });
+    await page.getByText('All components').click();
     await expect(page.getByRole('row', { name: /originalFilename/ })).toContainText('three.jpg');
   });
 }
@@ -29,8 +31,9 @@ test('switching worlds shows each world its own entities', async ({ page }) => {
   await createWorldInUi(page, 'second');
   await addNamedEntity(page, 'in-second.png');
   await page.getByRole('link', { name: 'Library' }).click();
-  await expect(page.getByRole('link', { name: 'in-second.png' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'in-default.png' })).toHaveCount(0);
+  const cell = (name: string) => page.getByTestId('asset-cell').filter({ hasText: name });
+  await expect(cell('in-second.png')).toBeVisible();
+  await expect(cell('in-default.png')).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Worlds' }).click();
   await page
@@ -38,8 +41,8 @@ test('switching worlds shows each world its own entities', async ({ page }) => {
     .getByRole('button', { name: /Open/ })
     .click();
   await expect(page.getByTestId('current-world')).toHaveText('default');
-  await expect(page.getByRole('link', { name: 'in-default.png' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'in-second.png' })).toHaveCount(0);
+  await expect(cell('in-default.png')).toBeVisible();
+  await expect(cell('in-second.png')).toHaveCount(0);
 
   // The choice survives a reload.
   await page.reload();

@@ -78,6 +78,149 @@ export interface IngestFileResult {
   readonly error: string | null;
 }
 
+/** What kind of thing an asset is, from its MIME type. */
+export type AssetKind = 'image' | 'audio' | 'video' | 'pdf' | 'archive' | 'other';
+export const ASSET_KINDS: readonly AssetKind[] = ['image', 'audio', 'video', 'pdf', 'archive', 'other'];
+
+export type AssetSort = 'added' | 'taken' | 'name' | 'size';
+
+export interface AssetQuery {
+  readonly kind?: AssetKind;
+  readonly sort?: AssetSort;
+  /** Default: newest or largest first for added/taken/size, A→Z for name. */
+  readonly descending?: boolean;
+  readonly nameContains?: string;
+  readonly offset?: number;
+  /** At most 500. */
+  readonly limit?: number;
+}
+
+/** What a grid cell needs to show one asset. */
+export interface AssetCard {
+  readonly id: number;
+  readonly name: string | null;
+  readonly mimeType: string | null;
+  readonly kind: AssetKind;
+  readonly sizeBytes: number | null;
+  readonly addedAt: string;
+  readonly takenAt: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly hasThumbnail: boolean;
+  /** Changes when a better thumbnail replaces the first one (use it to refresh caches). */
+  readonly thumbnailKey: string | null;
+  /** Set when a processing step failed for this asset. */
+  readonly error: string | null;
+}
+
+export interface AssetPage {
+  /** How many assets match, over all pages. */
+  readonly total: number;
+  readonly items: readonly AssetCard[];
+}
+
+export interface AssetLocation {
+  readonly url: string;
+  readonly lastModifiedAt: string | null;
+}
+
+export interface ArchiveMembership {
+  readonly archiveEntityId: number;
+  readonly archiveName: string | null;
+  readonly pathInArchive: string;
+}
+
+/** Everything the asset page shows. */
+export interface AssetDetail {
+  readonly card: AssetCard;
+  readonly entity: EntityView;
+  readonly locations: readonly AssetLocation[];
+  readonly sha256: string | null;
+  /** Archives this asset was found in. */
+  readonly memberOf: readonly ArchiveMembership[];
+  /** For an archive: how many members it has. */
+  readonly memberCount: number;
+  readonly errors: readonly { readonly step: string; readonly message: string }[];
+}
+
+export interface AssetFile {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly blob: Blob;
+}
+
+export interface SimilarImage {
+  readonly id: number;
+  readonly name: string | null;
+  /** The smallest Hamming distance over pHash, aHash and dHash. */
+  readonly distance: number;
+}
+
+export interface ExactDuplicate {
+  readonly entityId: number;
+  readonly name: string | null;
+  readonly sizeBytes: number | null;
+  readonly locations: readonly string[];
+}
+
+export interface NearDuplicateGroup {
+  /** Ordered by keep preference: the suggested one to keep first. */
+  readonly members: readonly {
+    readonly id: number;
+    readonly name: string | null;
+    readonly sizeBytes: number | null;
+    readonly distance: number;
+  }[];
+}
+
+export interface DuplicateReport {
+  readonly exact: readonly ExactDuplicate[];
+  readonly near: readonly NearDuplicateGroup[];
+}
+
+export interface DeleteResult {
+  readonly deleted: boolean;
+  /** Whether the stored bytes were dropped too (no other entity needed them). */
+  readonly blobRemoved: boolean;
+}
+
+export interface VerifyReport {
+  readonly checked: number;
+  readonly bytesChecked: number;
+  /** Blobs whose bytes are missing or no longer hash to their key. */
+  readonly problems: readonly {
+    readonly entityId: number;
+    readonly name: string | null;
+    readonly sha256: string;
+    readonly problem: 'missing' | 'mismatch';
+  }[];
+}
+
+export type IngestPhase = 'idle' | 'adding' | 'processing';
+
+/** Progress of the background ingest and processing, polled by the UI. */
+export interface IngestStatus {
+  readonly phase: IngestPhase;
+  /**
+   * Files given since the queue was last empty; of them, `filesDone` were added (or were
+   * already there) and `filesFailed` were not. The rest are waiting.
+   */
+  readonly filesTotal: number;
+  readonly filesDone: number;
+  readonly filesFailed: number;
+  readonly bytesTotal: number;
+  readonly bytesDone: number;
+  readonly currentFile: string | null;
+  /** Seconds left at the current rate; null until there is a rate. */
+  readonly etaSeconds: number | null;
+  /** Pending background steps (metadata, thumbnails) by marker. */
+  readonly pendingWork: readonly PendingWorkSummary[];
+  /** The latest per-file outcomes, newest last (failures are kept until cleared). */
+  readonly recent: readonly IngestFileResult[];
+  /** Why background processing stopped, when it stopped on an error. */
+  readonly error: string | null;
+}
+
 export interface StorageReport {
   readonly usageBytes: number | null;
   readonly quotaBytes: number | null;
@@ -97,7 +240,9 @@ export type DamErrorName =
   | 'WorldLockedError'
   | 'NoWorldOpenError'
   | 'UnknownComponentError'
-  | 'InvalidComponentFieldsError';
+  | 'InvalidComponentFieldsError'
+  | 'EntityNotFoundError'
+  | 'StorageFullError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;
@@ -122,6 +267,33 @@ export interface DamApi {
   componentNames(): Promise<string[]>;
   /** Adds files, each in its own transaction: one bad file never costs the others. */
   ingestFiles(files: readonly IngestFileInput[]): Promise<IngestFileResult[]>;
+
+  /**
+   * Queues files for the background ingest and returns at once; the queue survives a reload and
+   * resumes by itself. Progress comes from `ingestStatus()`.
+   */
+  enqueueFiles(files: readonly IngestFileInput[]): Promise<{ readonly queued: number }>;
+  ingestStatus(): Promise<IngestStatus>;
+  /** Stops the ingest after the current file; what is finished stays. Clears the queue. */
+  cancelIngest(): Promise<void>;
+  /** Forgets finished outcomes in `ingestStatus().recent`. */
+  clearIngestResults(): Promise<void>;
+
+  listAssets(query?: AssetQuery): Promise<AssetPage>;
+  getAsset(id: number): Promise<AssetDetail | null>;
+  /** The thumbnail's bytes (WebP or JPEG), or null when there is none yet. */
+  getThumbnail(id: number): Promise<Blob | null>;
+  getOriginal(id: number): Promise<AssetFile | null>;
+  /** Deletes the entity, and its bytes (and thumbnail) when no other entity needs them. */
+  deleteAsset(id: number): Promise<DeleteResult>;
+  findSimilarImages(id: number, options?: { threshold?: number; limit?: number }): Promise<SimilarImage[]>;
+  duplicateReport(options?: { threshold?: number }): Promise<DuplicateReport>;
+  /** Keeps `keepId` and deletes the other entities (exact duplicates: keeps one location). */
+  keepOne(keepId: number, others: readonly number[]): Promise<{ readonly deleted: number }>;
+  /** Removes all locations of the entity but the one given. */
+  keepOneLocation(entityId: number, url: string): Promise<{ readonly removed: number }>;
+  /** Re-hashes every stored original and reports those that no longer match. */
+  verifyBlobs(): Promise<VerifyReport>;
 
   storageReport(): Promise<StorageReport>;
   /** The raw files of a world's database, zipped, for a world that cannot be opened. */

@@ -1,9 +1,10 @@
 import type { Database } from '../db/database';
 import { World, type Plugin, type ResourceManager, type WorldConfig } from '../ecs';
 import { corePlugin } from './plugins/core-plugin';
+import { mediaPlugin } from './plugins/media-plugin';
 
 /** The plugins every DAM world has. Later capabilities add theirs here. */
-export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin];
+export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin];
 
 /** Builds and starts a DAM world on an open database: plugins, migrations, schema check. */
 export async function createDamWorld(

@@ -1,4 +1,13 @@
 import type {
+  AssetDetail,
+  AssetFile,
+  AssetPage,
+  AssetQuery,
+  DeleteResult,
+  DuplicateReport,
+  IngestStatus,
+  SimilarImage,
+  VerifyReport,
   ComponentInput,
   DamApi,
   IngestFileInput,
@@ -28,11 +37,21 @@ import type { Platform, WorldRecord } from './platform';
 import { getEntityView, listEntitySummaries } from './services/entity-view-service';
 import { ident } from '../db/sql';
 import { BlobStore } from '../storage/blob-store';
-import { ingestBytes } from './services/ingest-service';
+import { prepareFile, recordFile } from './services/ingest-service';
+import { IngestRunner } from './ingest/ingest-runner';
+import { IngestProgress } from './ingest/ingest-progress';
+import { describeIngestError } from './ingest/ingest-errors';
+import { getAssetCard, listAssets, sha256Of } from './services/asset-query-service';
+import { getAssetDetail } from './services/asset-detail-service';
+import { deleteEntities } from './services/delete-service';
+import { duplicateReport } from './services/duplicate-service';
+import { findSimilarImages } from './services/similarity-service';
+import { verifyBlobs } from './services/verify-service';
 
 interface OpenWorld {
   readonly world: World;
   readonly blobs: BlobStore;
+  readonly runner: IngestRunner;
   readonly release: () => void;
 }
 
@@ -90,7 +109,7 @@ export class DamApp implements DamApi {
       }
       // The new world stays open and becomes current: opening it again would cost a second start.
       await this.closeCurrent();
-      this.open = { world, blobs: this.attachBlobStore(world, record), release };
+      this.open = this.attach(world, record, release);
       await this.platform.catalog.setLastOpened(name);
       return record;
     });
@@ -110,7 +129,7 @@ export class DamApp implements DamApi {
             await db.close().catch(() => undefined);
             throw error;
           });
-          this.open = { world, blobs: this.attachBlobStore(world, record), release };
+          this.open = this.attach(world, record, release);
         } catch (error) {
           release();
           if (error instanceof DamError) throw error;
@@ -118,6 +137,8 @@ export class DamApp implements DamApi {
           throw new DamError('WorldOpenError', `The world "${name}" could not be opened: ${messageOf(cause)}`, { cause: error });
         }
         await this.platform.catalog.setLastOpened(name);
+        // Files or markers left by a reload or a crash resume by themselves.
+        this.open!.runner.kick();
       }
       return this.statsOf(this.requireOpen());
     });
@@ -183,24 +204,120 @@ export class DamApp implements DamApi {
   }
 
   async ingestFiles(files: readonly IngestFileInput[]): Promise<IngestFileResult[]> {
-    const world = this.requireOpen();
-    const blobs = this.open!.blobs;
+    const { world, blobs } = this.requireOpenWorld();
     const results: IngestFileResult[] = [];
     for (const input of files) {
-      if (input.file.size === 0) {
-        results.push({ name: input.name, entityId: null, created: false, error: 'The file is empty (0 bytes), so nothing was added.' });
-        continue;
-      }
       try {
-        const bytes = new Uint8Array(await input.file.arrayBuffer());
         const modifiedAt = input.lastModified !== undefined ? new Date(input.lastModified) : null;
-        const result = await world.transaction((tx) => ingestBytes(tx, blobs, { name: input.name, path: input.path, bytes, modifiedAt }));
+        const prepared = await prepareFile(blobs, { name: input.name, path: input.path, blob: input.file, modifiedAt });
+        const result = await world.transaction((tx) => recordFile(tx, prepared));
         results.push({ name: input.name, entityId: result.entityId, created: result.created, error: null });
       } catch (error) {
-        results.push({ name: input.name, entityId: null, created: false, error: `Could not add this file: ${messageOf(error)}` });
+        results.push({ name: input.name, entityId: null, created: false, error: describeIngestError(error) });
       }
     }
     return results;
+  }
+
+  /** Runs the stages until no marked work is left (Node, tests; the browser's runner does this). */
+  async processPending(): Promise<number> {
+    return this.requireOpen().runPending();
+  }
+
+  async enqueueFiles(files: readonly IngestFileInput[]): Promise<{ queued: number }> {
+    const { runner } = this.requireOpenWorld();
+    await runner.enqueue(files.map((f) => ({ name: f.name, path: f.path, file: f.file, lastModified: f.lastModified })));
+    return { queued: files.length };
+  }
+
+  /** Resolves when the background ingest has nothing left to do. */
+  async ingestIdle(): Promise<void> {
+    await this.requireOpenWorld().runner.idle();
+  }
+
+  async ingestStatus(): Promise<IngestStatus> {
+    if (!this.open) return new IngestProgress().snapshot();
+    return this.open.runner.progress.snapshot();
+  }
+
+  async cancelIngest(): Promise<void> {
+    await this.open?.runner.cancel();
+  }
+
+  async clearIngestResults(): Promise<void> {
+    this.open?.runner.progress.clearResults();
+  }
+
+  async listAssets(query: AssetQuery = {}): Promise<AssetPage> {
+    return listAssets(this.requireOpen().db, query);
+  }
+
+  async getAsset(id: number): Promise<AssetDetail | null> {
+    return getAssetDetail(this.requireOpen(), id);
+  }
+
+  async getThumbnail(id: number): Promise<Blob | null> {
+    const { world, blobs } = this.requireOpenWorld();
+    const { rows } = await world.db.query<{ blob_sha256: string; mime_type: string }>(
+      'SELECT blob_sha256, mime_type FROM component_thumbnail WHERE entity_id = $1',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const blob = await blobs.get(row.blob_sha256);
+    return blob ? new Blob([blob], { type: row.mime_type }) : null;
+  }
+
+  async getOriginal(id: number): Promise<AssetFile | null> {
+    const { world, blobs } = this.requireOpenWorld();
+    const card = await getAssetCard(world.db, id);
+    const sha = await sha256Of(world.db, id);
+    if (!card || !sha) return null;
+    const blob = await blobs.get(sha);
+    if (!blob) throw new DamError('EntityNotFoundError', `The stored bytes of “${card.name ?? id}” are missing; run Verify in Settings`);
+    const mimeType = card.mimeType ?? 'application/octet-stream';
+    return { name: card.name ?? `asset-${id}`, mimeType, blob: new Blob([blob], { type: mimeType }) };
+  }
+
+  async deleteAsset(id: number): Promise<DeleteResult> {
+    const { world, blobs } = this.requireOpenWorld();
+    const { deleted, blobsRemoved } = await deleteEntities(world.db, blobs, [id]);
+    return { deleted: deleted.length > 0, blobRemoved: blobsRemoved > 0 };
+  }
+
+  async findSimilarImages(id: number, options: { threshold?: number; limit?: number } = {}): Promise<SimilarImage[]> {
+    return findSimilarImages(this.requireOpen().db, id, options);
+  }
+
+  async duplicateReport(options: { threshold?: number } = {}): Promise<DuplicateReport> {
+    return duplicateReport(this.requireOpen().db, options.threshold);
+  }
+
+  async keepOne(keepId: number, others: readonly number[]): Promise<{ deleted: number }> {
+    const { world, blobs } = this.requireOpenWorld();
+    const { deleted } = await deleteEntities(
+      world.db,
+      blobs,
+      others.filter((id) => id !== keepId),
+    );
+    return { deleted: deleted.length };
+  }
+
+  async keepOneLocation(entityId: number, url: string): Promise<{ removed: number }> {
+    return this.requireOpen().transaction(async (tx) => {
+      const { rows: kept } = await tx.query('SELECT 1 FROM component_file_location WHERE entity_id = $1 AND url = $2', [entityId, url]);
+      if (kept.length === 0) throw new DamError('EntityNotFoundError', `Asset ${entityId} has no location “${url}”`);
+      const { rows } = await tx.query('DELETE FROM component_file_location WHERE entity_id = $1 AND url <> $2 RETURNING id', [
+        entityId,
+        url,
+      ]);
+      return { removed: rows.length };
+    });
+  }
+
+  async verifyBlobs(): Promise<VerifyReport> {
+    const { world, blobs } = this.requireOpenWorld();
+    return verifyBlobs(world.db, blobs);
   }
 
   async storageReport() {
@@ -226,6 +343,7 @@ export class DamApp implements DamApi {
     if (!current) return;
     this.open = null;
     try {
+      await current.runner.close();
       await current.world.close();
     } finally {
       current.blobs.close();
@@ -233,10 +351,17 @@ export class DamApp implements DamApi {
     }
   }
 
-  private attachBlobStore(world: World, record: WorldRecord): BlobStore {
+  /** The world's blob store (as a resource for its systems) and its background ingest. */
+  private attach(world: World, record: WorldRecord, release: () => void): OpenWorld {
     const blobs = this.platform.openBlobStore(record);
     world.addResource(blobs, BlobStore);
-    return blobs;
+    const runner = new IngestRunner(world, blobs, this.platform.openIngestQueue(record));
+    return { world, blobs, runner, release };
+  }
+
+  private requireOpenWorld(): OpenWorld {
+    this.requireOpen();
+    return this.open!;
   }
 
   private async requireRecord(name: string): Promise<WorldRecord> {

@@ -2,6 +2,7 @@ import type { Database } from '../db/database';
 import type { ResourceManager } from '../ecs';
 import type { StorageReport, StoreKind, WorldSummary } from '../api/dam-api';
 import type { BlobStore } from '../storage/blob-store';
+import type { IngestQueue } from '../storage/ingest-queue';
 
 export type WorldRecord = WorldSummary;
 
@@ -23,13 +24,16 @@ export interface WorldCatalog {
 export interface Platform {
   readonly catalog: WorldCatalog;
   readonly defaultStore: StoreKind;
+  /** Shared by every world: the image codec (`ImageCodec`), later the model manager. */
   readonly globalResources: ResourceManager;
   databaseUrl(worldName: string, store: StoreKind): string;
   openDatabase(record: WorldRecord): Promise<Database>;
-  /** Deletes the world's database and its blobs. */
+  /** Deletes the world's database, its blobs and its ingest queue. */
   deleteDatabase(record: WorldRecord): Promise<void>;
   /** The world's content-addressed blob store. */
   openBlobStore(record: WorldRecord): BlobStore;
+  /** The world's queue of files waiting to be ingested (persistent where the host allows). */
+  openIngestQueue(record: WorldRecord): IngestQueue;
   /** The database's files as a zip, read without opening the database. */
   exportRawDatabase(record: WorldRecord): Promise<Uint8Array>;
   storageReport(): Promise<StorageReport>;

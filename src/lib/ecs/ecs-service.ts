@@ -43,6 +43,8 @@ export function rowToComponent<F extends object>(type: ComponentType<F>, row: Re
   };
 }
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /** Attaches a component to an entity and returns it as stored. */
 export async function addComponent<F extends object>(
   db: SqlExecutor,
@@ -50,7 +52,6 @@ export async function addComponent<F extends object>(
   component: ComponentInstance<F>,
 ): Promise<StoredComponent<F>> {
   const { type, fields } = component;
-  if (!(await entityExists(db, entityId))) throw new EntityNotFoundError(entityId);
   const names: string[] = ['entity_id'];
   const values: unknown[] = [entityId];
   for (const [field, column] of Object.entries(type.columns) as [keyof F & string, ComponentType<F>['columns'][keyof F]][]) {
@@ -59,10 +60,16 @@ export async function addComponent<F extends object>(
   }
   const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
   const conflict = type.unique ? ' ON CONFLICT (entity_id) DO NOTHING' : '';
-  const { rows } = await db.query(
-    `INSERT INTO ${ident(type.table)} (${names.join(', ')}) VALUES (${placeholders})${conflict} RETURNING ${selectList(type)}`,
-    values,
-  );
+  // The foreign key finds a missing entity in the same statement (one query, not two).
+  const { rows } = await db
+    .query(
+      `INSERT INTO ${ident(type.table)} (${names.join(', ')}) VALUES (${placeholders})${conflict} RETURNING ${selectList(type)}`,
+      values,
+    )
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new EntityNotFoundError(entityId);
+      throw error;
+    });
   if (rows.length === 0) throw new ComponentAlreadyPresentError(entityId, type.name);
   return rowToComponent(type, rows[0]!);
 }
@@ -77,6 +84,19 @@ export async function addMarker(
   await db.query(`INSERT INTO ${ident(marker.table)} (entity_id) SELECT unnest($1::bigint[]) ON CONFLICT (entity_id) DO NOTHING`, [
     entityIds,
   ]);
+}
+
+/**
+ * Puts a component on an entity, replacing the one of its type that is there: for components
+ * that a later, better step refines (a decoded thumbnail replacing the embedded preview).
+ */
+export async function setComponent<F extends object>(
+  db: SqlExecutor,
+  entityId: EntityId,
+  component: ComponentInstance<F>,
+): Promise<StoredComponent<F>> {
+  await removeComponentsFrom(db, component.type as ComponentType<object>, [entityId]);
+  return addComponent(db, entityId, component);
 }
 
 /** Removes a marker (or any component type) from the given entities. */

@@ -5,6 +5,10 @@ import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
 import { DexieBlobStore } from '../storage/dexie-blob-store';
 import { MemoryBlobStore } from '../storage/memory-blob-store';
+import { DexieIngestQueue } from '../storage/dexie-ingest-queue';
+import { MemoryIngestQueue } from '../storage/ingest-queue';
+import { ImageCodec } from '../dam/media/image-codec';
+import { BrowserImageCodec } from './browser-image-codec';
 import { DexieWorldCatalog } from './dexie-catalog';
 import { readOpfsAhpDataDir, readOpfsFiles } from './opfs-files';
 import { zipFiles } from './zip-files';
@@ -98,13 +102,19 @@ export function preferredStore(): StoreKind {
   return typeof FileSystemSyncAccessHandle === 'function' && typeof navigator.storage?.getDirectory === 'function' ? 'opfs-ahp' : 'idb';
 }
 
+function browserResources(): ResourceManager {
+  const resources = new ResourceManager();
+  resources.add(new BrowserImageCodec(), ImageCodec);
+  return resources;
+}
+
 /** The DAM platform inside the world worker: PGlite on OPFS or IndexedDB, a Dexie catalog. */
 export function createBrowserPlatform(options: { defaultStore?: StoreKind; catalogName?: string } = {}): Platform {
   const catalog = new DexieWorldCatalog(options.catalogName);
   return {
     catalog,
     defaultStore: options.defaultStore ?? preferredStore(),
-    globalResources: new ResourceManager(),
+    globalResources: browserResources(),
     databaseUrl(name: string, store: StoreKind): string {
       if (store === 'memory') return 'memory://';
       if (store === 'directory') throw new Error('Browsers have no directories to keep a world in');
@@ -117,8 +127,12 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
     openBlobStore(record: WorldRecord) {
       return record.store === 'memory' ? new MemoryBlobStore() : new DexieBlobStore(`dam-blobs-${record.name}`);
     },
+    openIngestQueue(record: WorldRecord) {
+      return record.store === 'memory' ? new MemoryIngestQueue() : new DexieIngestQueue(`dam-queue-${record.name}`);
+    },
     async deleteDatabase(record: WorldRecord) {
       await DexieBlobStore.deleteDatabase(`dam-blobs-${record.name}`);
+      await DexieIngestQueue.deleteDatabase(`dam-queue-${record.name}`);
       if (record.store === 'idb') await deleteIdb(pgliteIdbName(storeName(record)));
       else if (record.store === 'opfs-ahp' || record.store === 'memfs2opfs') {
         const root = await navigator.storage.getDirectory();

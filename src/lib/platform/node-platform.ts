@@ -7,8 +7,16 @@ import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
 import { FsBlobStore } from '../storage/fs-blob-store';
 import { MemoryBlobStore } from '../storage/memory-blob-store';
+import { MemoryIngestQueue } from '../storage/ingest-queue';
+import { ImageCodec } from '../dam/media/image-codec';
+import { NodeImageCodec } from './node-image-codec';
 import { MemoryWorldCatalog } from './memory-catalog';
 import { zipFiles } from './zip-files';
+
+function withNodeResources(resources: ResourceManager): ResourceManager {
+  if (!resources.has(ImageCodec)) resources.add(new NodeImageCodec(), ImageCodec);
+  return resources;
+}
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -46,7 +54,7 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
   return {
     catalog,
     defaultStore: dataDir ? 'directory' : 'memory',
-    globalResources: options.globalResources ?? new ResourceManager(),
+    globalResources: withNodeResources(options.globalResources ?? new ResourceManager()),
     databaseUrl(name: string, store: StoreKind): string {
       if (store === 'memory') return 'memory://';
       if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);
@@ -58,6 +66,10 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
     },
     openBlobStore(record: WorldRecord) {
       return record.store === 'directory' ? new FsBlobStore(join(record.databaseUrl, '..', 'blobs')) : new MemoryBlobStore();
+    },
+    openIngestQueue() {
+      // A CLI process ingests what it was given and exits: nothing to resume across processes.
+      return new MemoryIngestQueue();
     },
     async deleteDatabase(record: WorldRecord) {
       if (record.store === 'directory') await rm(join(record.databaseUrl, '..'), { recursive: true, force: true });

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { createWriteStream, openAsBlob } from 'node:fs';
+import { link, mkdir, rm, stat, unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { join } from 'node:path';
-import { assertSha256Hex, BlobStore } from './blob-store';
+import { assertSha256Hex, BlobStore, toBlob } from './blob-store';
 
 /** Blobs in a directory tree, `<root>/ab/cd/<sha256>`, as the seed lays them out. */
 export class FsBlobStore extends BlobStore {
@@ -21,14 +25,14 @@ export class FsBlobStore extends BlobStore {
     );
   }
 
-  async put(sha256Hex: string, bytes: Uint8Array): Promise<boolean> {
+  async put(sha256Hex: string, data: Blob | Uint8Array): Promise<boolean> {
     const path = this.pathOf(sha256Hex);
     await mkdir(join(path, '..'), { recursive: true });
     // Write aside, then link into place: a crash never leaves a partial blob under its key, and
     // link() refuses to replace an existing blob.
     const temp = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temp, bytes);
     try {
+      await pipeline(Readable.fromWeb(toBlob(data).stream() as NodeReadableStream<Uint8Array>), createWriteStream(temp));
       await link(temp, path);
       return true;
     } catch (error) {
@@ -39,14 +43,12 @@ export class FsBlobStore extends BlobStore {
     }
   }
 
-  async get(sha256Hex: string): Promise<Uint8Array | null> {
-    return readFile(this.pathOf(sha256Hex)).then(
-      (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength),
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return null;
-        throw error;
-      },
-    );
+  /** A file-backed Blob: reading it streams from disk. */
+  async get(sha256Hex: string): Promise<Blob | null> {
+    const path = this.pathOf(sha256Hex);
+    // openAsBlob reports a missing file with a bare TypeError, so look first.
+    if (!(await this.has(sha256Hex))) return null;
+    return openAsBlob(path);
   }
 
   async delete(sha256Hex: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { DamApi } from '$lib/api/dam-api';
+import type { DamApi } from '../api/dam-api';
 
 let client: Comlink.Remote<DamApi> | undefined;
 

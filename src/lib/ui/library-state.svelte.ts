@@ -1,4 +1,4 @@
-import type { StoreKind, WorldStats, WorldSummary } from '$lib/api/dam-api';
+import type { StoreKind, WorldStats, WorldSummary } from '../api/dam-api';
 import { damClient, errorMessage, errorName } from './dam-client';
 
 export interface OpenFailure {

@@ -9,7 +9,7 @@ import { ContentHashSHA256Component } from '../../../src/lib/dam/components/hash
 import { NeedsMetadataExtractionMarker } from '../../../src/lib/dam/components/markers';
 import { createDamWorld } from '../../../src/lib/dam/create-world';
 import { hashChunks, toHex } from '../../../src/lib/dam/services/hash-service';
-import { blobUrl, ingestBytes } from '../../../src/lib/dam/services/ingest-service';
+import { blobUrl, ingestBlob } from '../../../src/lib/dam/services/ingest-service';
 import { FsBlobStore } from '../../../src/lib/storage/fs-blob-store';
 import { openTestDatabase } from '../helpers/test-database';
 
@@ -65,12 +65,19 @@ describe('hashChunks', () => {
   });
 });
 
-describe('ingestBytes', () => {
+describe('ingestBlob', () => {
   it('gives the same bytes under two names one entity with two locations, stored once', async () => {
     const bytes = new TextEncoder().encode('the same content, twice');
-    const first = await world.transaction((tx) => ingestBytes(tx, store, { name: 'a.txt', bytes }, new Date('2024-01-02T00:00:00Z')));
+    const first = await world.transaction((tx) =>
+      ingestBlob(tx, store, { name: 'a.txt', blob: new Blob([bytes]) }, new Date('2024-01-02T00:00:00Z')),
+    );
     const second = await world.transaction((tx) =>
-      ingestBytes(tx, store, { name: 'copy of a.txt', path: 'backup/copy of a.txt', bytes }, new Date('2024-01-01T00:00:00Z')),
+      ingestBlob(
+        tx,
+        store,
+        { name: 'copy of a.txt', path: 'backup/copy of a.txt', blob: new Blob([bytes]) },
+        new Date('2024-01-01T00:00:00Z'),
+      ),
     );
     expect(first.created).toBe(true);
     expect(second).toEqual({ entityId: first.entityId, created: false, sha256: first.sha256 });
@@ -89,12 +96,16 @@ describe('ingestBytes', () => {
 
   it('adds nothing when the same source is ingested again, and a new entity for new bytes', async () => {
     const bytes = new TextEncoder().encode('once only');
-    const first = await world.transaction((tx) => ingestBytes(tx, store, { name: 'once.txt', path: 'dir/once.txt', bytes }));
-    const again = await world.transaction((tx) => ingestBytes(tx, store, { name: 'once.txt', path: 'dir/once.txt', bytes }));
+    const first = await world.transaction((tx) =>
+      ingestBlob(tx, store, { name: 'once.txt', path: 'dir/once.txt', blob: new Blob([bytes]) }),
+    );
+    const again = await world.transaction((tx) =>
+      ingestBlob(tx, store, { name: 'once.txt', path: 'dir/once.txt', blob: new Blob([bytes]) }),
+    );
     expect(again.entityId).toBe(first.entityId);
     expect(await ecs.getComponents(world.db, first.entityId, FileLocationComponent)).toHaveLength(1);
     const other = await world.transaction((tx) =>
-      ingestBytes(tx, store, { name: 'once.txt', bytes: new TextEncoder().encode('different') }),
+      ingestBlob(tx, store, { name: 'once.txt', blob: new Blob([new TextEncoder().encode('different')]) }),
     );
     expect(other.entityId).not.toBe(first.entityId);
     expect((await ecs.getComponent(world.db, other.entityId, ContentHashSHA256Component))?.hashValue).toHaveLength(32);
@@ -104,7 +115,7 @@ describe('ingestBytes', () => {
     const bytes = new TextEncoder().encode('rolled back');
     const error = await world
       .transaction(async (tx) => {
-        await ingestBytes(tx, store, { name: 'r.txt', bytes });
+        await ingestBlob(tx, store, { name: 'r.txt', blob: new Blob([bytes]) });
         throw new Error('quota exceeded');
       })
       .catch((e: unknown) => e as Error);
@@ -116,6 +127,6 @@ describe('ingestBytes', () => {
     expect(rows).toHaveLength(0);
     expect(existsSync(store.pathOf(sha))).toBe(true);
     expect(await store.put(sha, new TextEncoder().encode('not the same bytes'))).toBe(false);
-    expect(await store.get(sha)).toEqual(bytes);
+    expect(new Uint8Array(await (await store.get(sha))!.arrayBuffer())).toEqual(bytes);
   });
 });

@@ -5,3 +5,15 @@ export const NeedsMetadataExtractionMarker = defineMarker({
   name: 'NeedsMetadataExtractionMarker',
   table: 'component_marker_needs_metadata_extraction',
 });
+
+/** Images, videos and PDFs that still need a decoded thumbnail (and images, perceptual hashes). */
+export const NeedsThumbnailMarker = defineMarker({
+  name: 'NeedsThumbnailMarker',
+  table: 'component_marker_needs_thumbnail',
+});
+
+/** Zip archives whose members have not been added yet. */
+export const NeedsArchiveExtractionMarker = defineMarker({
+  name: 'NeedsArchiveExtractionMarker',
+  table: 'component_marker_needs_archive_extraction',
+});

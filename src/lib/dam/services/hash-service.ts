@@ -28,6 +28,13 @@ export async function hashChunks(chunks: ByteChunks): Promise<ContentHashes> {
   return { sizeBytes, sha256: sha256!, md5: md5!, sha1: sha1!, crc32: crc32!, blake3: blake3! };
 }
 
+/** A Blob's bytes as chunks of at most `chunkBytes`, read one slice at a time. */
+export async function* blobChunks(blob: Blob, chunkBytes = 4 * 1024 * 1024): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < blob.size; offset += chunkBytes) {
+    yield new Uint8Array(await blob.slice(offset, Math.min(blob.size, offset + chunkBytes)).arrayBuffer());
+  }
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

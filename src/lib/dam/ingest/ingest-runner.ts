@@ -1,0 +1,230 @@
+import type { IngestFileResult } from '../../api/dam-api';
+import { Stage, type World } from '../../ecs';
+import type { BlobStore } from '../../storage/blob-store';
+import type { IngestQueue, QueuedFile } from '../../storage/ingest-queue';
+import {
+  findEntityBySha256,
+  findUnchangedLocation,
+  hashFile,
+  recordFile,
+  storeHashedFiles,
+  type HashedFile,
+  type PreparedFile,
+} from '../services/ingest-service';
+import { describeIngestError, isStorageFullError } from './ingest-errors';
+import { IngestProgress } from './ingest-progress';
+
+export interface IngestRunnerOptions {
+  /** Files recorded per transaction: one commit per batch, not per file. */
+  readonly batchFiles?: number;
+  readonly batchBytes?: number;
+}
+
+/**
+ * The background ingest of one open world: takes files from the queue in batches, hashes and
+ * stores each, records a batch in one transaction (falling back to one transaction per file
+ * when a batch fails, so one bad file never costs the others), then runs the cheap stages
+ * (archive members, metadata) so the library is browsable and searchable at once. Thumbnails
+ * and the rest run when the queue is empty, while the user already browses.
+ */
+export class IngestRunner {
+  readonly progress = new IngestProgress();
+  private running: Promise<void> | null = null;
+  private cancelled = false;
+  private kickAgain = false;
+  private closed = false;
+  private readonly batchFiles: number;
+  private readonly batchBytes: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly blobs: BlobStore,
+    private readonly queue: IngestQueue,
+    options: IngestRunnerOptions = {},
+  ) {
+    this.batchFiles = options.batchFiles ?? 32;
+    this.batchBytes = options.batchBytes ?? 64 * 1024 * 1024;
+  }
+
+  async enqueue(files: readonly Omit<QueuedFile, 'id'>[]): Promise<void> {
+    this.progress.queued(
+      files.length,
+      files.reduce((sum, f) => sum + f.file.size, 0),
+    );
+    try {
+      await this.queue.add(files);
+    } catch (error) {
+      if (!isStorageFullError(error)) {
+        this.progress.dropped(
+          files.length,
+          files.reduce((sum, f) => sum + f.file.size, 0),
+        );
+        throw error;
+      }
+      // The queue keeps its own copy of each file: with storage nearly full, queue them one by
+      // one and report those that do not fit, instead of refusing the whole drop.
+      for (const file of files) {
+        try {
+          await this.queue.add([file]);
+        } catch (inner) {
+          this.progress.finished({ name: file.name, entityId: null, created: false, error: describeIngestError(inner) }, file.file.size);
+        }
+      }
+    }
+    this.kick();
+  }
+
+  /** Starts the loop unless it runs; also picks up a queue or markers left by a reload. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      // The loop may be past its last look at the queue: go round once more when it ends.
+      this.kickAgain = true;
+      return;
+    }
+    // Busy from the first moment, so a status read before the queue is opened is not "idle".
+    this.progress.phase = 'processing';
+    this.running = this.loop()
+      .catch((error: unknown) => {
+        this.progress.error = `Background processing stopped: ${error instanceof Error ? error.message : String(error)}`;
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.kickAgain) {
+          this.kickAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when the queue is empty and no background work is left (tests, CLI). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops after the current file; what is finished stays, the rest of the queue is dropped. */
+  async cancel(): Promise<void> {
+    this.cancelled = true;
+    if (!this.running) await this.dropQueue();
+  }
+
+  private async dropQueue(): Promise<void> {
+    this.cancelled = false;
+    const left = await this.queue.size();
+    await this.queue.clear();
+    this.progress.dropped(left.files, left.bytes);
+  }
+
+  /** Stops after the current step; the queue stays for the next open. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running?.catch(() => undefined);
+    this.queue.close();
+  }
+
+  private async loop(): Promise<void> {
+    this.progress.error = null;
+    const left = await this.queue.size();
+    if (left.files > 0 && this.progress.filesTotal === 0) this.progress.queued(left.files, left.bytes);
+    try {
+      while (!this.closed) {
+        if (this.cancelled) await this.dropQueue();
+        const batch = await this.queue.peek(this.batchFiles, this.batchBytes);
+        if (batch.length > 0) {
+          this.progress.phase = 'adding';
+          await this.ingestBatch(batch);
+          await this.world.executeStage(Stage.AssetIngestion);
+          await this.world.executeStage(Stage.MetadataExtraction);
+          continue;
+        }
+        this.progress.currentFile = null;
+        this.progress.pendingWork = (await this.world.pendingWork()).filter((w) => w.count > 0);
+        if (this.progress.pendingWork.length === 0) break;
+        this.progress.phase = 'processing';
+        const ran = await this.world.executeStages();
+        if (ran.length === 0) break;
+      }
+    } finally {
+      this.progress.phase = 'idle';
+      this.progress.currentFile = null;
+      this.progress.pendingWork = this.closed ? [] : (await this.world.pendingWork().catch(() => [])).filter((w) => w.count > 0);
+    }
+  }
+
+  private async ingestBatch(batch: readonly QueuedFile[]): Promise<void> {
+    const hashed: { item: QueuedFile; file: HashedFile }[] = [];
+    const outcomes = new Map<number, IngestFileResult>();
+    const fail = (item: QueuedFile, error: unknown) =>
+      outcomes.set(item.id, { name: item.name, entityId: null, created: false, error: describeIngestError(error) });
+    for (const item of batch) {
+      if (this.cancelled || this.closed) break;
+      this.progress.currentFile = item.name;
+      try {
+        const modifiedAt = item.lastModified !== undefined ? new Date(item.lastModified) : null;
+        const unchanged = item.path && modifiedAt ? await findUnchangedLocation(this.world.db, item.path, modifiedAt) : null;
+        if (unchanged !== null) {
+          outcomes.set(item.id, { name: item.name, entityId: unchanged, created: false, error: null });
+          continue;
+        }
+        hashed.push({ item, file: await hashFile({ name: item.name, path: item.path, blob: item.file, modifiedAt }) });
+      } catch (error) {
+        fail(item, error);
+      }
+    }
+    // The batch's new bytes go into the blob store in one transaction, before any row.
+    const { prepared, failures } = await storeHashedFiles(
+      this.blobs,
+      hashed.map((h) => h.file),
+    );
+    const ready: { item: QueuedFile; file: PreparedFile }[] = [];
+    hashed.forEach(({ item }, i) => {
+      const file = prepared[i];
+      if (file) ready.push({ item, file });
+      else fail(item, failures.get(i));
+    });
+    await this.recordAll(ready, outcomes);
+    // Only files with an outcome leave the queue; a cancel or close keeps the rest.
+    const done = batch.filter((item) => outcomes.has(item.id));
+    await this.queue.remove(done.map((item) => item.id));
+    for (const item of done) this.progress.finished(outcomes.get(item.id)!, item.file.size);
+  }
+
+  private async recordAll(prepared: readonly { item: QueuedFile; file: PreparedFile }[], outcomes: Map<number, IngestFileResult>) {
+    if (prepared.length === 0) return;
+    const now = new Date();
+    try {
+      const results = await this.world.transaction(async (tx) => {
+        const out = [];
+        for (const { file } of prepared) out.push(await recordFile(tx, file, now));
+        return out;
+      });
+      results.forEach((r, i) => {
+        const { item } = prepared[i]!;
+        outcomes.set(item.id, { name: item.name, entityId: r.entityId, created: r.created, error: null });
+      });
+    } catch {
+      // The batch rolled back. Drop the bytes it wrote (nothing references them now, and with
+      // storage full they may be what filled it), then find the file that broke the batch:
+      // each on its own, so the others still go in.
+      await this.dropWrittenBlobs(prepared.map((p) => p.file));
+      for (const { item, file } of prepared) {
+        try {
+          if (file.wroteBlob) await this.blobs.put(file.sha256, file.source.blob);
+          const r = await this.world.transaction((tx) => recordFile(tx, file, now));
+          outcomes.set(item.id, { name: item.name, entityId: r.entityId, created: r.created, error: null });
+        } catch (error) {
+          await this.dropWrittenBlobs([file]);
+          outcomes.set(item.id, { name: item.name, entityId: null, created: false, error: describeIngestError(error) });
+        }
+      }
+    }
+  }
+
+  private async dropWrittenBlobs(files: readonly PreparedFile[]): Promise<void> {
+    for (const file of files) {
+      if (file.wroteBlob && (await findEntityBySha256(this.world.db, file.hashes.sha256)) === null) {
+        await this.blobs.delete(file.sha256).catch(() => undefined);
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/** Straight RGBA pixels, 4 bytes a pixel, row-major. */
+export interface RgbaImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+}
+
+export interface DecodedImage {
+  /** The picture scaled down so its longer side is at most the asked size (never up). */
+  readonly image: RgbaImage;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+}
+
+/** Bytes that are not a picture this codec can decode (truncated, corrupt, unsupported). */
+export class ImageDecodeError extends Error {
+  override readonly name = 'ImageDecodeError';
+}
+
+/**
+ * Decoding and encoding pictures, which each host does its own way: the browser worker with
+ * `createImageBitmap` and `OffscreenCanvas`, Node with WASM/JS codecs. A global resource, so
+ * systems ask for `Res(ImageCodec)`.
+ */
+export abstract class ImageCodec {
+  /** Decodes `bytes` (JPEG, PNG, GIF, WebP, BMP…) and scales it to fit `maxSide`. */
+  abstract decode(bytes: Blob, maxSide: number): Promise<DecodedImage>;
+  /** WebP bytes of the image at `quality` (0–1). */
+  abstract encodeWebp(image: RgbaImage, quality: number): Promise<Blob>;
+  /** A video's first shown frame, scaled to fit `maxSide`; null where this host cannot decode video. */
+  videoPosterFrame(_bytes: Blob, _maxSide: number): Promise<RgbaImage | null> {
+    return Promise.resolve(null);
+  }
+  /** A PDF's first page, rendered to fit `maxSide`; null where this host cannot render PDF. */
+  pdfFirstPage(_bytes: Blob, _maxSide: number): Promise<RgbaImage | null> {
+    return Promise.resolve(null);
+  }
+}

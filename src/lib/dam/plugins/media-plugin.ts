@@ -1,0 +1,39 @@
+import type { Plugin } from '../../ecs';
+import { NeedsArchiveExtractionMarker, NeedsThumbnailMarker } from '../components/markers';
+import {
+  ArchiveMemberComponent,
+  AudioPropertiesComponent,
+  DocumentPropertiesComponent,
+  ExifMetadataComponent,
+  FramePropertiesComponent,
+  ImageDimensionsComponent,
+  PERCEPTUAL_HASH_COMPONENTS,
+  ProcessingErrorComponent,
+  ThumbnailComponent,
+} from '../components/media';
+import { MIGRATION_0003_MEDIA } from '../migrations/0003-media';
+import { archiveExtractionSystem, metadataExtractionSystem, thumbnailSystem } from '../systems/ingest-systems';
+
+/** What ingest learns about files: archive members, metadata, thumbnails, perceptual hashes. */
+export const mediaPlugin: Plugin = {
+  name: 'dam-media',
+  build(world) {
+    world.registerComponent(
+      ImageDimensionsComponent,
+      ExifMetadataComponent,
+      AudioPropertiesComponent,
+      FramePropertiesComponent,
+      DocumentPropertiesComponent,
+      ThumbnailComponent,
+      ...PERCEPTUAL_HASH_COMPONENTS,
+      ArchiveMemberComponent,
+      ProcessingErrorComponent,
+      NeedsThumbnailMarker,
+      NeedsArchiveExtractionMarker,
+    );
+    world.addMigration(MIGRATION_0003_MEDIA);
+    world.addSystem(archiveExtractionSystem);
+    world.addSystem(metadataExtractionSystem);
+    world.addSystem(thumbnailSystem);
+  },
+};

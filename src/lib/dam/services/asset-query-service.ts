@@ -1,0 +1,112 @@
+import type { AssetCard, AssetKind, AssetPage, AssetQuery } from '../../api/dam-api';
+import type { SqlExecutor } from '../../db/database';
+import { assetKindOf } from '../media/asset-kind';
+
+const MAX_PAGE = 500;
+
+/** SQL conditions on `p.mime_type` for each kind, mirroring `assetKindOf`. */
+const KIND_SQL: Readonly<Record<AssetKind, string>> = Object.freeze({
+  image: `(p.mime_type LIKE 'image/%' AND p.mime_type <> 'image/svg+xml')`,
+  audio: `p.mime_type LIKE 'audio/%'`,
+  video: `p.mime_type LIKE 'video/%'`,
+  pdf: `p.mime_type = 'application/pdf'`,
+  archive: `p.mime_type IN ('application/zip', 'application/x-zip-compressed')`,
+  other: `NOT (p.mime_type IS NOT NULL AND (p.mime_type LIKE 'image/%' AND p.mime_type <> 'image/svg+xml' OR p.mime_type LIKE 'audio/%'
+           OR p.mime_type LIKE 'video/%' OR p.mime_type IN ('application/pdf', 'application/zip', 'application/x-zip-compressed')))`,
+});
+
+/** Sort keys; ties break on the entity id so pages never overlap. NULLs sort last. */
+const SORT_SQL = Object.freeze({
+  // Ids grow with insertion, and the primary key index serves this order.
+  added: (desc: boolean) => `e.id ${desc ? 'DESC' : 'ASC'}`,
+  taken: (desc: boolean) => `x.taken_at ${desc ? 'DESC' : 'ASC'} NULLS LAST, e.id ${desc ? 'DESC' : 'ASC'}`,
+  name: (desc: boolean) => `lower(p.original_filename) ${desc ? 'DESC' : 'ASC'} NULLS LAST, e.id ${desc ? 'DESC' : 'ASC'}`,
+  size: (desc: boolean) => `p.file_size_bytes ${desc ? 'DESC' : 'ASC'} NULLS LAST, e.id ${desc ? 'DESC' : 'ASC'}`,
+});
+
+const CARD_COLUMNS = `e.id, e.created_at, p.original_filename, p.mime_type, p.file_size_bytes, x.taken_at,
+  d.width_pixels, d.height_pixels, (t.entity_id IS NOT NULL) AS has_thumbnail, t.blob_sha256 AS thumbnail_key,
+  (SELECT string_agg(pe.step || ': ' || pe.message, '; ' ORDER BY pe.id) FROM component_processing_error pe WHERE pe.entity_id = e.id) AS error`;
+
+const CARD_JOINS = `FROM entities e
+  JOIN component_file_properties p ON p.entity_id = e.id
+  LEFT JOIN component_exif_metadata x ON x.entity_id = e.id
+  LEFT JOIN component_image_dimensions d ON d.entity_id = e.id
+  LEFT JOIN component_thumbnail t ON t.entity_id = e.id`;
+
+interface CardRow {
+  id: number;
+  created_at: Date | string;
+  original_filename: string | null;
+  mime_type: string | null;
+  file_size_bytes: number | string | null;
+  taken_at: Date | string | null;
+  width_pixels: number | null;
+  height_pixels: number | null;
+  has_thumbnail: boolean;
+  thumbnail_key: string | null;
+  error: string | null;
+}
+
+function iso(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+function toCard(row: CardRow): AssetCard {
+  return {
+    id: Number(row.id),
+    name: row.original_filename,
+    mimeType: row.mime_type,
+    kind: assetKindOf(row.mime_type),
+    sizeBytes: row.file_size_bytes === null ? null : Number(row.file_size_bytes),
+    addedAt: iso(row.created_at)!,
+    takenAt: iso(row.taken_at),
+    width: row.width_pixels,
+    height: row.height_pixels,
+    hasThumbnail: Boolean(row.has_thumbnail),
+    thumbnailKey: row.thumbnail_key,
+    error: row.error,
+  };
+}
+
+/** One page of the library's files (entities with file properties), filtered and sorted. */
+export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promise<AssetPage> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.kind) where.push(KIND_SQL[query.kind] ?? 'false');
+  if (query.nameContains) {
+    params.push(`%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`p.original_filename ILIKE $${params.length}`);
+  }
+  const sort = query.sort && query.sort in SORT_SQL ? query.sort : 'added';
+  const descending = query.descending ?? sort !== 'name';
+  const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit ?? 100)));
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const [count, page] = [
+    await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM entities e JOIN component_file_properties p ON p.entity_id = e.id ${whereSql}`,
+      params,
+    ),
+    await db.query<CardRow>(
+      `SELECT ${CARD_COLUMNS} ${CARD_JOINS} ${whereSql} ORDER BY ${SORT_SQL[sort](descending)} LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    ),
+  ];
+  return { total: count.rows[0]?.n ?? 0, items: page.rows.map(toCard) };
+}
+
+export async function getAssetCard(db: SqlExecutor, id: number): Promise<AssetCard | null> {
+  const { rows } = await db.query<CardRow>(`SELECT ${CARD_COLUMNS} ${CARD_JOINS} WHERE e.id = $1`, [id]);
+  return rows[0] ? toCard(rows[0]) : null;
+}
+
+/** The lowercase hex SHA-256 of an entity's bytes. */
+export async function sha256Of(db: SqlExecutor, id: number): Promise<string | null> {
+  const { rows } = await db.query<{ hex: string }>(
+    `SELECT encode(hash_value, 'hex') AS hex FROM component_content_hash_sha256 WHERE entity_id = $1`,
+    [id],
+  );
+  return rows[0]?.hex ?? null;
+}

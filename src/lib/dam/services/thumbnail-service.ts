@@ -1,0 +1,75 @@
+import type { SqlExecutor } from '../../db/database';
+import { ecs } from '../../ecs';
+import type { BlobStore } from '../../storage/blob-store';
+import {
+  ImageDimensionsComponent,
+  ImagePerceptualAHashComponent,
+  ImagePerceptualDHashComponent,
+  ImagePerceptualPHashComponent,
+} from '../components/media';
+import { assetKindOf } from '../media/asset-kind';
+import type { ImageCodec, RgbaImage } from '../media/image-codec';
+import { perceptualHashes, type PerceptualHashes } from '../media/perceptual-hash';
+import { setThumbnail, type BlobWriteBatch } from './derived-blob-service';
+import { readStoredBlob, type StoredFile } from './stored-file-service';
+
+/** The longer side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 256;
+const WEBP_QUALITY = 0.8;
+
+/** A thumbnail made but not yet saved: the pure, parallelisable part of the work. */
+export interface RenderedThumbnail {
+  readonly file: StoredFile;
+  readonly picture: RgbaImage | null;
+  readonly webp: Blob | null;
+  readonly hashes: PerceptualHashes | null;
+  readonly originalSize: { readonly width: number; readonly height: number } | null;
+}
+
+/**
+ * Decodes one stored file and encodes its thumbnail, touching no database: a WebP of about
+ * 256 px for an image (whose perceptual hashes come from the same decode), a video's poster
+ * frame, or a PDF's first page. Hosts that cannot decode video or render PDF give none. Throws
+ * `ImageDecodeError` for a picture that does not decode.
+ */
+export async function renderThumbnail(blobs: BlobStore, codec: ImageCodec, file: StoredFile): Promise<RenderedThumbnail> {
+  const kind = assetKindOf(file.mimeType);
+  const blob = await readStoredBlob(blobs, file);
+  let picture: RgbaImage | null = null;
+  let hashes: PerceptualHashes | null = null;
+  let originalSize: RenderedThumbnail['originalSize'] = null;
+  if (kind === 'image') {
+    const decoded = await codec.decode(blob, THUMBNAIL_SIZE);
+    picture = decoded.image;
+    hashes = perceptualHashes(picture);
+    originalSize = { width: decoded.originalWidth, height: decoded.originalHeight };
+  } else if (kind === 'video') {
+    picture = await codec.videoPosterFrame(blob, THUMBNAIL_SIZE);
+  } else if (kind === 'pdf') {
+    picture = await codec.pdfFirstPage(blob, THUMBNAIL_SIZE);
+  }
+  const webp = picture ? await codec.encodeWebp(picture, WEBP_QUALITY) : null;
+  return { file, picture, webp, hashes, originalSize };
+}
+
+/** Writes a rendered thumbnail, its perceptual hashes and missing dimensions in the caller's transaction. */
+export async function saveThumbnail(tx: SqlExecutor, blobs: BlobStore, rendered: RenderedThumbnail, batch?: BlobWriteBatch): Promise<void> {
+  const { file, picture, webp, hashes, originalSize } = rendered;
+  const id = file.entityId;
+  if (hashes) {
+    await ecs.setComponent(tx, id, ImagePerceptualPHashComponent.create({ hashValue: hashes.phash }));
+    await ecs.setComponent(tx, id, ImagePerceptualAHashComponent.create({ hashValue: hashes.ahash }));
+    await ecs.setComponent(tx, id, ImagePerceptualDHashComponent.create({ hashValue: hashes.dhash }));
+  }
+  if (originalSize && !(await ecs.getComponent(tx, id, ImageDimensionsComponent))) {
+    await ecs.addComponent(tx, id, ImageDimensionsComponent.create({ widthPixels: originalSize.width, heightPixels: originalSize.height }));
+  }
+  if (!picture || !webp) return;
+  const source = assetKindOf(file.mimeType);
+  await setThumbnail(tx, blobs, id, { bytes: webp, mimeType: 'image/webp', width: picture.width, height: picture.height, source }, batch);
+}
+
+/** Renders and saves one file's thumbnail (the sequential form, for callers with one file). */
+export async function makeThumbnail(tx: SqlExecutor, blobs: BlobStore, codec: ImageCodec, file: StoredFile): Promise<void> {
+  await saveThumbnail(tx, blobs, await renderThumbnail(blobs, codec, file));
+}

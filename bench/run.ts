@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from '../scripts/chromium.mjs';
+import { ingestBenchmark } from './browser/ingest.bench';
 import { worldStoreBenchmark } from './browser/world-store.bench';
 import { machineInfo } from './lib/machine';
 import { updateMarkdownFile } from './lib/markdown';
@@ -25,7 +26,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const COMMAND = 'npm run bench';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: readonly RunnableBenchmark[] = [runnable(worldStoreBenchmark)];
+const BENCHMARKS: readonly RunnableBenchmark[] = [runnable(worldStoreBenchmark), runnable(ingestBenchmark)];
 
 const startedAt = performance.now();
 

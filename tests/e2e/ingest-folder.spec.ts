@@ -68,7 +68,7 @@ test('a dropped folder of mixed files becomes a browsable library with thumbnail
 
 test('reloading in the middle of an ingest loses nothing and finishes the rest', async ({ page }) => {
   await openApp(page);
-  const count = 80;
+  const count = 64;
   // Distinct 1 MB files, so the batches take a moment and the reload lands mid-way.
   await page.evaluate(async (n) => {
     const files = [];

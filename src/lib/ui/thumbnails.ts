@@ -21,17 +21,20 @@ interface Request {
 const waiting: Request[] = [];
 let running = 0;
 
-/** Entity ids are per world: the key says which world. */
-function keyOf(id: number): string {
-  return `${library.current?.name ?? ''}\n${id}`;
+/**
+ * Entity ids are per world: the key says which world. `version` (the card's thumbnail key)
+ * changes when a decoded thumbnail replaces the EXIF preview, so the better one is fetched.
+ */
+function keyOf(id: number, version: string | null = null): string {
+  return `${library.current?.name ?? ''}\n${id}\n${version ?? ''}`;
 }
 
 /**
  * Asks for a thumbnail's URL (null when the asset has none); `deliver` runs once, unless the
  * returned function is called first. That function also says the URL is no longer shown.
  */
-export function requestThumbnail(id: number, deliver: (url: string | null) => void): () => void {
-  const key = keyOf(id);
+export function requestThumbnail(id: number, deliver: (url: string | null) => void, version: string | null = null): () => void {
+  const key = keyOf(id, version);
   cache.retain(key);
   const request: Request = { key, id, deliver, cancelled: false };
   const cached = cache.get(key);

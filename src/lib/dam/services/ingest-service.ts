@@ -10,7 +10,8 @@ import {
   ContentHashSHA1Component,
   ContentHashSHA256Component,
 } from '../components/hashes';
-import { NeedsArchiveExtractionMarker, NeedsMetadataExtractionMarker } from '../components/markers';
+import { NeedsArchiveExtractionMarker, NeedsMetadataExtractionMarker, NeedsThumbnailMarker } from '../components/markers';
+import { readImageFacts, writeImageFacts, type ImageFacts } from './image-facts-service';
 import { assetKindOf } from '../media/asset-kind';
 import { blobChunks, hashChunks, toHex, type ContentHashes } from './hash-service';
 import { detectMimeType, MIME_SNIFF_BYTES } from './mime-service';
@@ -78,15 +79,15 @@ export async function findUnchangedLocation(db: SqlExecutor, path: string, modif
 }
 
 /** The five hashes and the MIME type of a blob: one read for a small file, 4 MB slices for a large one. */
-export async function hashBlob(blob: Blob, name: string): Promise<{ hashes: ContentHashes; mimeType: string }> {
+export async function hashBlob(blob: Blob, name: string): Promise<{ hashes: ContentHashes; mimeType: string; bytes: Uint8Array | null }> {
   if (blob.size <= WHOLE_READ_LIMIT) {
     const bytes = new Uint8Array(await blob.arrayBuffer());
     const [hashes, mimeType] = await Promise.all([hashChunks([bytes]), detectMimeType(bytes, name)]);
-    return { hashes, mimeType };
+    return { hashes, mimeType, bytes };
   }
   const head = new Uint8Array(await blob.slice(0, MIME_SNIFF_BYTES).arrayBuffer());
   const [hashes, mimeType] = await Promise.all([hashChunks(blobChunks(blob)), detectMimeType(head, name)]);
-  return { hashes, mimeType };
+  return { hashes, mimeType, bytes: null };
 }
 
 /** A file hashed but not yet stored. */
@@ -95,12 +96,16 @@ export interface HashedFile {
   readonly hashes: ContentHashes;
   readonly sha256: string;
   readonly mimeType: string;
+  /** Read while the bytes were in memory (images up to 16 MB); the metadata stage does the rest. */
+  readonly image: ImageFacts | null;
 }
 
+/** Hashes a file and, for an image already in memory, reads its header and EXIF too. */
 export async function hashFile(source: IngestSource): Promise<HashedFile> {
   if (source.blob.size === 0) throw new EmptyFileError();
-  const { hashes, mimeType } = await hashBlob(source.blob, source.name);
-  return { source, hashes, sha256: toHex(hashes.sha256), mimeType };
+  const { hashes, mimeType, bytes } = await hashBlob(source.blob, source.name);
+  const image = bytes && assetKindOf(mimeType) === 'image' ? await readImageFacts(bytes).catch(() => null) : null;
+  return { source, hashes, sha256: toHex(hashes.sha256), mimeType, image };
 }
 
 /**
@@ -115,6 +120,8 @@ export async function storeHashedFiles(
   const failures = new Map<number, unknown>();
   try {
     const written = await store.putMany(files.map((f) => ({ sha256: f.sha256, data: f.source.blob })));
+    const previews = files.flatMap((f) => (f.image?.preview ? [{ sha256: f.image.preview.sha256, data: f.image.preview.bytes }] : []));
+    if (previews.length > 0) await store.putMany(previews);
     const claimed = new Set<string>();
     const prepared = files.map((f) => {
       // Two files of one batch may share bytes: only the first "wrote" them.
@@ -128,6 +135,7 @@ export async function storeHashedFiles(
     for (const [i, f] of files.entries()) {
       try {
         const wroteBlob = !(await store.has(f.sha256)) && (await store.put(f.sha256, f.source.blob));
+        if (f.image?.preview) await store.put(f.image.preview.sha256, f.image.preview.bytes);
         prepared.push({ ...f, wroteBlob });
       } catch (error) {
         failures.set(i, error);
@@ -145,6 +153,7 @@ export async function storeHashedFiles(
 export async function prepareFile(store: BlobStore, source: IngestSource): Promise<PreparedFile> {
   const hashed = await hashFile(source);
   const wroteBlob = !(await store.has(hashed.sha256)) && (await store.put(hashed.sha256, source.blob));
+  if (hashed.image?.preview) await store.put(hashed.image.preview.sha256, hashed.image.preview.bytes);
   return { ...hashed, wroteBlob };
 }
 
@@ -197,7 +206,13 @@ export async function recordFile(tx: SqlExecutor, file: PreparedFile, now = new 
   await ecs.addComponent(tx, entityId, ContentHashCRC32Component.create({ hashValue: hashes.crc32 }));
   await ecs.addComponent(tx, entityId, ContentHashBLAKE3Component.create({ hashValue: hashes.blake3 }));
   await recordArchiveMembership(tx, entityId, source);
-  await ecs.addMarker(tx, NeedsMetadataExtractionMarker, [entityId]);
+  if (file.image) {
+    // Header and EXIF were read with the hash: only the decoded thumbnail is left to do.
+    await writeImageFacts(tx, entityId, file.image);
+    await ecs.addMarker(tx, NeedsThumbnailMarker, [entityId]);
+  } else {
+    await ecs.addMarker(tx, NeedsMetadataExtractionMarker, [entityId]);
+  }
   if (assetKindOf(file.mimeType) === 'archive') await ecs.addMarker(tx, NeedsArchiveExtractionMarker, [entityId]);
   return { entityId, created: true, sha256 };
 }

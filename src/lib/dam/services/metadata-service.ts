@@ -5,17 +5,15 @@ import { NeedsThumbnailMarker } from '../components/markers';
 import {
   AudioPropertiesComponent,
   DocumentPropertiesComponent,
-  ExifMetadataComponent,
   FramePropertiesComponent,
   ImageDimensionsComponent,
 } from '../components/media';
 import { assetKindOf } from '../media/asset-kind';
 import { extractAudio } from '../media/audio-extractor';
-import { extractExif } from '../media/exif-extractor';
-import { readImageDimensions } from '../media/image-header';
 import { extractPdf } from '../media/pdf-extractor';
 import { extractVideo } from '../media/video-extractor';
-import { setThumbnail, type BlobWriteBatch } from './derived-blob-service';
+import type { BlobWriteBatch } from './derived-blob-service';
+import { readImageFacts, writeImageFacts } from './image-facts-service';
 import { readStoredBlob, type StoredFile } from './stored-file-service';
 
 /** Pictures up to this size are read whole for EXIF; beyond it, only the head holds EXIF. */
@@ -37,40 +35,12 @@ export async function extractMetadata(tx: SqlExecutor, blobs: BlobStore, file: S
     const blob = await readStoredBlob(blobs, file);
     const bytes = new Uint8Array(await (blob.size <= WHOLE_IMAGE_READ_LIMIT ? blob : blob.slice(0, IMAGE_HEAD_BYTES)).arrayBuffer());
     await ecs.addMarker(tx, NeedsThumbnailMarker, [id]);
-    const dimensions = readImageDimensions(bytes);
-    if (dimensions)
-      await ecs.setComponent(tx, id, ImageDimensionsComponent.create({ widthPixels: dimensions.width, heightPixels: dimensions.height }));
-    const exif = await extractExif(bytes);
-    if (!exif) return;
-    await ecs.setComponent(
-      tx,
-      id,
-      ExifMetadataComponent.create({
-        takenAt: exif.takenAt,
-        cameraMake: exif.cameraMake,
-        cameraModel: exif.cameraModel,
-        gpsLatitude: exif.gpsLatitude,
-        gpsLongitude: exif.gpsLongitude,
-        metadata: exif.metadata,
-      }),
-    );
-    const preview = exif.embeddedThumbnail;
-    const previewSize = preview ? readImageDimensions(preview) : null;
-    if (preview && previewSize) {
-      await setThumbnail(
-        tx,
-        blobs,
-        id,
-        {
-          bytes: preview,
-          mimeType: 'image/jpeg',
-          width: previewSize.width,
-          height: previewSize.height,
-          source: 'exif',
-        },
-        batch,
-      );
+    const facts = await readImageFacts(bytes);
+    if (facts.preview) {
+      if (batch) batch.add(facts.preview.sha256, facts.preview.bytes);
+      else await blobs.put(facts.preview.sha256, facts.preview.bytes);
     }
+    await writeImageFacts(tx, id, facts);
     return;
   }
   if (kind === 'audio') {

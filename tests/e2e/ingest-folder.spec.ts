@@ -77,6 +77,8 @@ test('reloading in the middle of an ingest loses nothing and finishes the rest',
       for (let j = 0; j < bytes.length; j += 64) bytes[j] = (i * 7 + j) & 0xff;
       bytes[0] = i;
       files.push({ name: `file-${String(i).padStart(3, '0')}.bin`, path: `many/file-${i}.bin`, file: new Blob([bytes]), lastModified: 1 });
+      // Two copies under other names: their queued bytes must go, not linger beside the stored ones.
+      if (i === 10 || i === 50) files.push({ name: `copy-${i}.bin`, path: `many/copy-${i}.bin`, file: new Blob([bytes]), lastModified: 1 });
     }
     await globalThis.damApi!.enqueueFiles(files);
   }, count);
@@ -93,4 +95,26 @@ test('reloading in the middle of an ingest loses nothing and finishes the rest',
   );
   expect(names.filter((n) => n?.startsWith('file-'))).toHaveLength(count);
   await expect(page.getByTestId('entity-count')).toContainText(String(count));
+  // Every stored original reads back with its SHA-256, and the world's blob database holds each
+  // added file's bytes once: no queued row left, no copy of a duplicate kept.
+  const check = await page.evaluate(async () => {
+    const api = globalThis.damApi!;
+    const report = await api.verifyBlobs();
+    const world = await api.currentWorld();
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(`dam-blobs-${world}`);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const count = (store: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const counts = { files: await count('files'), queue: await count('queue') };
+    db.close();
+    return { problems: report.problems, checked: report.checked, ...counts };
+  });
+  expect(check).toEqual({ problems: [], checked: count, files: count, queue: 0 });
 });

@@ -13,6 +13,13 @@ export async function createEntity(db: SqlExecutor): Promise<EntityId> {
   return Number(rows[0]!.id);
 }
 
+/** Creates `count` entities in one statement; their ids in ascending (creation) order. */
+export async function createEntities(db: SqlExecutor, count: number): Promise<EntityId[]> {
+  if (count <= 0) return [];
+  const { rows } = await db.query<{ id: number }>('INSERT INTO entities SELECT FROM generate_series(1, $1::int) RETURNING id', [count]);
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
 export async function entityExists(db: SqlExecutor, entityId: EntityId): Promise<boolean> {
   const { rows } = await db.query('SELECT 1 FROM entities WHERE id = $1', [entityId]);
   return rows.length > 0;
@@ -72,6 +79,65 @@ export async function addComponent<F extends object>(
     });
   if (rows.length === 0) throw new ComponentAlreadyPresentError(entityId, type.name);
   return rowToComponent(type, rows[0]!);
+}
+
+/** Parameters per statement in `addComponents`: far below Postgres's 65,535 limit. */
+const BULK_PARAMETERS = 8000;
+
+/**
+ * Attaches many components of one type in as few statements as the parameter limit allows:
+ * the bulk form of `addComponent` for work that writes a batch of new entities at once. A
+ * unique component already on one of them fails the statement (ComponentAlreadyPresentError).
+ */
+export async function addComponents<F extends object>(
+  db: SqlExecutor,
+  type: ComponentType<F>,
+  items: readonly { readonly entityId: EntityId; readonly fields: F }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const columns = Object.entries(type.columns) as [keyof F & string, ComponentType<F>['columns'][keyof F]][];
+  const names = ['entity_id', ...columns.map(([, column]) => ident(column.sqlName))].join(', ');
+  const perRow = columns.length + 1;
+  const rowsPerStatement = Math.max(1, Math.floor(BULK_PARAMETERS / perRow));
+  for (let start = 0; start < items.length; start += rowsPerStatement) {
+    const chunk = items.slice(start, start + rowsPerStatement);
+    const values: unknown[] = [];
+    const tuples = chunk.map(({ entityId, fields }) => {
+      const first = values.length;
+      values.push(entityId);
+      for (const [field, column] of columns) values.push(column.toSql(fields[field]));
+      return `(${Array.from({ length: perRow }, (_, i) => `$${first + i + 1}`).join(', ')})`;
+    });
+    const conflict = type.unique ? ' ON CONFLICT (entity_id) DO NOTHING' : '';
+    const { rows } = await db
+      .query<{ entity_id: number }>(
+        `INSERT INTO ${ident(type.table)} (${names}) VALUES ${tuples.join(', ')}${conflict} RETURNING entity_id`,
+        values,
+      )
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new EntityNotFoundError(chunk[0]!.entityId);
+        throw error;
+      });
+    if (rows.length < chunk.length) {
+      const stored = new Set(rows.map((r) => Number(r.entity_id)));
+      const clash = chunk.find((item) => !stored.has(item.entityId)) ?? chunk[0]!;
+      throw new ComponentAlreadyPresentError(clash.entityId, type.name);
+    }
+  }
+}
+
+/** `addComponents` for a mixed list: one bulk insert per component type, types in first-seen order. */
+export async function addComponentBatch(
+  db: SqlExecutor,
+  items: readonly { readonly entityId: EntityId; readonly component: ComponentInstance<object> }[],
+): Promise<void> {
+  const byType = new Map<ComponentType<object>, { entityId: EntityId; fields: object }[]>();
+  for (const { entityId, component } of items) {
+    const list = byType.get(component.type) ?? [];
+    list.push({ entityId, fields: component.fields });
+    byType.set(component.type, list);
+  }
+  for (const [type, list] of byType) await addComponents(db, type, list);
 }
 
 /** Adds a marker to many entities at once; entities that already carry it are left alone. */

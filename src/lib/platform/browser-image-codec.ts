@@ -7,6 +7,8 @@ const CORRUPT_MESSAGE = 'The image could not be decoded (it may be truncated or 
 const VIDEO_DECODE_TIMEOUT_MS = 20_000;
 /** Bytes read from the end of a JPEG for the quick "ends with EOI" check. */
 const JPEG_TAIL_BYTES = 4096;
+/** Pictures up to this size are read into memory once before the checks and the decode. */
+const IN_MEMORY_DECODE_LIMIT = 64 * 1024 * 1024;
 
 /** The size that fits `maxSide` (never larger than the original), at least 1×1. */
 function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number } {
@@ -148,7 +150,10 @@ function decodeKeyframe(config: VideoDecoderConfig, chunk: EncodedVideoChunk): P
  * WebCodecs; PDF pages with pdf.js.
  */
 export class BrowserImageCodec extends ImageCodec {
-  override async decode(bytes: Blob, maxSide: number): Promise<DecodedImage> {
+  override async decode(stored: Blob, maxSide: number): Promise<DecodedImage> {
+    // One read into memory for a picture of ordinary size: a Blob kept in IndexedDB costs a
+    // round trip to the browser process per read, and the checks and the decoder read it 3 times.
+    const bytes = stored.size <= IN_MEMORY_DECODE_LIMIT ? new Blob([await stored.arrayBuffer()], { type: stored.type }) : stored;
     await checkJpegComplete(bytes);
     let bitmap: ImageBitmap;
     try {

@@ -9,6 +9,9 @@ import { DexieIngestQueue } from '../storage/dexie-ingest-queue';
 import { MemoryIngestQueue } from '../storage/ingest-queue';
 import { ImageCodec } from '../dam/media/image-codec';
 import { BrowserImageCodec } from './browser-image-codec';
+import { FileDigester } from '../dam/ingest/file-digester';
+import { MediaWorkerPool } from './media-worker-pool';
+import { PooledFileDigester, PooledImageCodec } from './pooled-media';
 import { DexieWorldCatalog } from './dexie-catalog';
 import { readOpfsAhpDataDir, readOpfsFiles } from './opfs-files';
 import { zipFiles } from './zip-files';
@@ -102,9 +105,20 @@ export function preferredStore(): StoreKind {
   return typeof FileSystemSyncAccessHandle === 'function' && typeof navigator.storage?.getDirectory === 'function' ? 'opfs-ahp' : 'idb';
 }
 
+/**
+ * The codec and the digester run in a pool of media workers where this context can start
+ * workers (one per core: two cores nearly double hashing and thumbnails), on this thread otherwise.
+ */
 function browserResources(): ResourceManager {
   const resources = new ResourceManager();
-  resources.add(new BrowserImageCodec(), ImageCodec);
+  const local = new BrowserImageCodec();
+  if (MediaWorkerPool.available()) {
+    const pool = new MediaWorkerPool(MediaWorkerPool.sizeFor(navigator.hardwareConcurrency));
+    resources.add(new PooledImageCodec(pool, local), ImageCodec);
+    resources.add(new PooledFileDigester(pool), FileDigester);
+  } else {
+    resources.add(local, ImageCodec);
+  }
   return resources;
 }
 
@@ -128,7 +142,9 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
       return record.store === 'memory' ? new MemoryBlobStore() : new DexieBlobStore(`dam-blobs-${record.name}`);
     },
     openIngestQueue(record: WorldRecord) {
-      return record.store === 'memory' ? new MemoryIngestQueue() : new DexieIngestQueue(`dam-queue-${record.name}`);
+      return record.store === 'memory'
+        ? new MemoryIngestQueue()
+        : new DexieIngestQueue(`dam-blobs-${record.name}`, `dam-queue-${record.name}`);
     },
     async deleteDatabase(record: WorldRecord) {
       await DexieBlobStore.deleteDatabase(`dam-blobs-${record.name}`);

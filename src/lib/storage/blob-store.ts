@@ -1,3 +1,14 @@
+/** One blob to store. */
+export interface BlobEntry {
+  readonly sha256: string;
+  readonly data: Blob | Uint8Array;
+  /**
+   * Where the ingest queue already keeps these bytes (`QueuedFile.storageRef`): a store that
+   * shares the queue's storage keeps that copy instead of writing another. Others ignore it.
+   */
+  readonly storageRef?: number;
+}
+
 /**
  * Content-addressed bytes, keyed by the lowercase hex SHA-256 of their content. A blob is
  * written once and never overwritten: putting a key that exists is a no-op. An abstract class
@@ -15,7 +26,7 @@ export abstract class BlobStore {
    * Stores several blobs, skipping keys that exist; returns the keys it wrote. Stores that
    * pay per transaction (IndexedDB) do it in one; a failure may leave some written.
    */
-  async putMany(entries: readonly { readonly sha256: string; readonly data: Blob | Uint8Array }[]): Promise<Set<string>> {
+  async putMany(entries: readonly BlobEntry[]): Promise<Set<string>> {
     const written = new Set<string>();
     for (const { sha256, data } of entries) if (await this.put(sha256, data)) written.add(sha256);
     return written;

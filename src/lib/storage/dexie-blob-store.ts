@@ -1,28 +1,36 @@
-import Dexie, { type Table } from 'dexie';
-import { assertSha256Hex, BlobStore, toBlob } from './blob-store';
+import Dexie from 'dexie';
+import { assertSha256Hex, BlobStore, toBlob, type BlobEntry } from './blob-store';
+import { WorldBlobDb, type BlobRow } from './world-blob-db';
 
-interface BlobRow {
-  sha256: string;
-  /** IndexedDB keeps a Blob on disk and copies a File from its source without a JS buffer. */
-  blob: Blob;
-}
+/**
+ * Bytes up to this size are stored in the row, not as a Blob: Chromium writes every stored Blob
+ * to a file of its own, and for a 10 KB thumbnail that file costs the browser process more than
+ * the bytes (the thumbnail phase was bound by it). Chromium moves values past ~64 KB out of the
+ * row by itself anyway.
+ */
+const INLINE_BYTES_LIMIT = 48 * 1024;
 
-class BlobDb extends Dexie {
-  blobs!: Table<BlobRow, string>;
-
-  constructor(name: string) {
-    super(name, { chromeTransactionDurability: 'strict' });
-    this.version(1).stores({ blobs: 'sha256' });
+function toRow(sha256: string, data: Blob | Uint8Array): BlobRow {
+  if (data instanceof Uint8Array && data.byteLength <= INLINE_BYTES_LIMIT) {
+    // A view would store its whole underlying buffer: keep exactly its bytes.
+    const exact = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    return { sha256, bytes: exact };
   }
+  return { sha256, blob: toBlob(data) };
 }
 
-/** A world's blobs in their own IndexedDB database (`dam-blobs-<world>`), through Dexie. */
+function entryRow(entry: BlobEntry): BlobRow {
+  // Bytes the ingest queue already holds in this database are adopted, not copied.
+  return entry.storageRef !== undefined ? { sha256: entry.sha256, fileId: entry.storageRef } : toRow(entry.sha256, entry.data);
+}
+
+/** A world's blobs in its IndexedDB database (`dam-blobs-<world>`, shared with its ingest queue), through Dexie. */
 export class DexieBlobStore extends BlobStore {
-  private readonly db: BlobDb;
+  private readonly db: WorldBlobDb;
 
   constructor(readonly databaseName: string) {
     super();
-    this.db = new BlobDb(databaseName);
+    this.db = new WorldBlobDb(databaseName);
   }
 
   async has(sha256Hex: string): Promise<boolean> {
@@ -33,7 +41,7 @@ export class DexieBlobStore extends BlobStore {
     assertSha256Hex(sha256Hex);
     try {
       // add(), not put(): a blob is written once and never replaced.
-      await this.db.blobs.add({ sha256: sha256Hex, blob: toBlob(data) });
+      await this.db.blobs.add(toRow(sha256Hex, data));
       return true;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConstraintError') return false;
@@ -42,7 +50,7 @@ export class DexieBlobStore extends BlobStore {
   }
 
   /** One strict transaction for the lot: per-file commits cost ~4× as much (BENCHMARKS.md, ingest). */
-  override async putMany(entries: readonly { readonly sha256: string; readonly data: Blob | Uint8Array }[]): Promise<Set<string>> {
+  override async putMany(entries: readonly BlobEntry[]): Promise<Set<string>> {
     for (const entry of entries) assertSha256Hex(entry.sha256);
     return this.db.transaction('rw', this.db.blobs, async () => {
       const keys = [...new Set(entries.map((e) => e.sha256))];
@@ -51,7 +59,7 @@ export class DexieBlobStore extends BlobStore {
       const rows: BlobRow[] = [];
       for (const entry of entries) {
         if (!missing.has(entry.sha256) || rows.some((r) => r.sha256 === entry.sha256)) continue;
-        rows.push({ sha256: entry.sha256, blob: toBlob(entry.data) });
+        rows.push(entryRow(entry));
       }
       await this.db.blobs.bulkAdd(rows);
       return new Set(rows.map((r) => r.sha256));
@@ -59,13 +67,23 @@ export class DexieBlobStore extends BlobStore {
   }
 
   async get(sha256Hex: string): Promise<Blob | null> {
-    return (await this.db.blobs.get(sha256Hex))?.blob ?? null;
+    return this.db.transaction('r', this.db.blobs, this.db.files, async () => {
+      const row = await this.db.blobs.get(sha256Hex);
+      if (!row) return null;
+      if (row.blob) return row.blob;
+      if (row.bytes) return new Blob([row.bytes as Uint8Array<ArrayBuffer>]);
+      return row.fileId !== undefined ? ((await this.db.files.get(row.fileId))?.blob ?? null) : null;
+    });
   }
 
   async delete(sha256Hex: string): Promise<boolean> {
-    const existed = await this.has(sha256Hex);
-    await this.db.blobs.delete(sha256Hex);
-    return existed;
+    return this.db.transaction('rw', this.db.blobs, this.db.files, this.db.queue, async () => {
+      const row = await this.db.blobs.get(sha256Hex);
+      if (!row) return false;
+      await this.db.blobs.delete(sha256Hex);
+      if (row.fileId !== undefined) await this.db.dropUnreferencedFiles([row.fileId]);
+      return true;
+    });
   }
 
   override close(): void {

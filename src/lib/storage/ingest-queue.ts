@@ -5,9 +5,11 @@ export interface QueuedFile {
   readonly path?: string;
   readonly file: Blob;
   readonly lastModified?: number;
+  /** Where the queue keeps the bytes, for a blob store that can adopt them (`BlobEntry.storageRef`). */
+  readonly storageRef?: number;
 }
 
-export type NewQueuedFile = Omit<QueuedFile, 'id'>;
+export type NewQueuedFile = Omit<QueuedFile, 'id' | 'storageRef'>;
 
 /**
  * Files handed to the ingest but not yet recorded, in arrival order. In the browser the queue
@@ -16,8 +18,11 @@ export type NewQueuedFile = Omit<QueuedFile, 'id'>;
  */
 export abstract class IngestQueue {
   abstract add(files: readonly NewQueuedFile[]): Promise<void>;
-  /** The oldest files, up to `maxFiles` and (past the first file) `maxBytes`. */
-  abstract peek(maxFiles: number, maxBytes: number): Promise<QueuedFile[]>;
+  /**
+   * The oldest files (after `afterId`, when given), up to `maxFiles` and (past the first file)
+   * `maxBytes`. `afterId` lets the next batch be read while the one before is still queued.
+   */
+  abstract peek(maxFiles: number, maxBytes: number, afterId?: number): Promise<QueuedFile[]>;
   abstract remove(ids: readonly number[]): Promise<void>;
   abstract clear(): Promise<void>;
   abstract size(): Promise<{ readonly files: number; readonly bytes: number }>;
@@ -33,8 +38,9 @@ export class MemoryIngestQueue extends IngestQueue {
     for (const file of files) this.items.push({ ...file, id: this.nextId++ });
   }
 
-  async peek(maxFiles: number, maxBytes: number): Promise<QueuedFile[]> {
-    return takeWithin(this.items, maxFiles, maxBytes);
+  async peek(maxFiles: number, maxBytes: number, afterId?: number): Promise<QueuedFile[]> {
+    const items = afterId === undefined ? this.items : this.items.filter((item) => item.id > afterId);
+    return takeWithin(items, maxFiles, maxBytes);
   }
 
   async remove(ids: readonly number[]): Promise<void> {

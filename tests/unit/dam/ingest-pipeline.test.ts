@@ -155,4 +155,20 @@ describe('ingest of a folder of mixed files, through the background runner', () 
     expect(verify.problems).toEqual([]);
     expect(verify.checked).toBe((await app.listAssets()).total);
   });
+
+  it('takes a source whose path and modification time are recorded as unchanged, without reading it', async () => {
+    const before = (await app.worldStats()).entityCount;
+    // Other bytes under a recorded path and time: the seed's rule says "the same file", so
+    // these bytes are never read (reading them would make a new entity).
+    const stale = { name: 'tone.wav', path: 'drop/tone.wav', file: new Blob(['changed, but not by mtime']), lastModified: MODIFIED };
+    await app.clearIngestResults();
+    await app.enqueueFiles([stale]);
+    await app.ingestIdle();
+    expect((await app.worldStats()).entityCount).toBe(before);
+    expect((await app.ingestStatus()).recent.map((r) => [r.entityId, r.created])).toEqual([[ids.get('tone.wav'), false]]);
+    // A newer modification time reads the file again.
+    await app.enqueueFiles([{ ...stale, lastModified: MODIFIED + 60_000 }]);
+    await app.ingestIdle();
+    expect((await app.worldStats()).entityCount).toBe(before + 1);
+  });
 });

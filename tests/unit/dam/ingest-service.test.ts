@@ -8,7 +8,7 @@ import { FileLocationComponent, FilePropertiesComponent } from '../../../src/lib
 import { ContentHashSHA256Component } from '../../../src/lib/dam/components/hashes';
 import { NeedsMetadataExtractionMarker } from '../../../src/lib/dam/components/markers';
 import { createDamWorld } from '../../../src/lib/dam/create-world';
-import { hashChunks, toHex } from '../../../src/lib/dam/services/hash-service';
+import { blobChunks, hashBytes, hashChunks, toHex } from '../../../src/lib/dam/services/hash-service';
 import { blobUrl, ingestBlob } from '../../../src/lib/dam/services/ingest-service';
 import { FsBlobStore } from '../../../src/lib/storage/fs-blob-store';
 import { openTestDatabase } from '../helpers/test-database';
@@ -62,6 +62,31 @@ describe('hashChunks', () => {
         blake3: expected.blake3,
       });
     }
+  });
+
+  it('hashBytes (WebCrypto SHA-256, reused WASM hashers) gives the same five hashes, file after file', async () => {
+    const bytes = new Uint8Array(await readFile(join(FIXTURES, 'pattern.bin')));
+    const reference = await hashChunks([bytes]);
+    // Interleave other inputs so a hasher that kept state from the last file would show.
+    const other = await hashBytes(new TextEncoder().encode('something else'));
+    const [first, second] = await Promise.all([hashBytes(bytes), hashBytes(bytes.subarray(0, 10))]);
+    expect(first).toEqual(reference);
+    expect(second).toEqual(await hashChunks([bytes.subarray(0, 10)]));
+    expect(toHex(other.sha256)).not.toBe(toHex(first.sha256));
+    expect(await hashBytes(bytes)).toEqual(reference);
+  });
+});
+
+describe('blobChunks', () => {
+  it('yields every byte once, in order, in chunks of the asked size', async () => {
+    const bytes = Uint8Array.from({ length: 10 }, (_, i) => i * 3);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of blobChunks(new Blob([bytes]), 3)) chunks.push(chunk);
+    expect(chunks.map((c) => c.length)).toEqual([3, 3, 3, 1]);
+    expect(Array.from(chunks.flatMap((c) => Array.from(c)))).toEqual(Array.from(bytes));
+    const none: Uint8Array[] = [];
+    for await (const chunk of blobChunks(new Blob([]), 3)) none.push(chunk);
+    expect(none).toEqual([]);
   });
 });
 

@@ -42,6 +42,43 @@ describe('components', () => {
     expect((await ecs.getComponent(world.db, entityId, TitleComponent))?.title).toBe('first');
   });
 
+  it('creates entities and attaches components in bulk, as one-by-one would', async () => {
+    const ids = await world.transaction(async (tx) => {
+      const created = await ecs.createEntities(tx, 3);
+      await ecs.addComponents(
+        tx,
+        NoteComponent,
+        created.flatMap((entityId, i) => [
+          { entityId, fields: { body: `n${i}`, weight: i } },
+          { entityId, fields: { body: `m${i}`, weight: null } },
+        ]),
+      );
+      await ecs.addComponents(
+        tx,
+        TitleComponent,
+        created.map((entityId, i) => ({ entityId, fields: { title: `t${i}` } })),
+      );
+      return created;
+    });
+    expect(ids).toHaveLength(3);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    for (const [i, id] of ids.entries()) {
+      expect((await ecs.getComponents(world.db, id, NoteComponent)).map((n) => [n.body, n.weight])).toEqual([
+        [`n${i}`, i],
+        [`m${i}`, null],
+      ]);
+      expect((await ecs.getComponent(world.db, id, TitleComponent))?.title).toBe(`t${i}`);
+    }
+    // A unique component twice, or on a missing entity, fails the whole statement.
+    await expect(
+      world.transaction((tx) => ecs.addComponents(tx, TitleComponent, [{ entityId: ids[0]!, fields: { title: 'again' } }])),
+    ).rejects.toBeInstanceOf(ComponentAlreadyPresentError);
+    await expect(
+      world.transaction((tx) => ecs.addComponents(tx, NoteComponent, [{ entityId: 999_998, fields: { body: 'x', weight: null } }])),
+    ).rejects.toBeInstanceOf(EntityNotFoundError);
+    expect(await ecs.createEntities(world.db, 0)).toEqual([]);
+  });
+
   it('refuses a component for an entity that does not exist', async () => {
     await expect(
       world.transaction((tx) => ecs.addComponent(tx, 999_999, NoteComponent.create({ body: 'x', weight: null }))),

@@ -3,16 +3,30 @@ import { Stage, type World } from '../../ecs';
 import type { BlobStore } from '../../storage/blob-store';
 import type { IngestQueue, QueuedFile } from '../../storage/ingest-queue';
 import {
+  blobEntryOf,
   findEntityBySha256,
-  findUnchangedLocation,
+  findUnchangedLocations,
   hashFile,
   recordFile,
+  recordFiles,
   storeHashedFiles,
   type HashedFile,
   type PreparedFile,
 } from '../services/ingest-service';
+import { mapConcurrent } from '../services/map-concurrent';
+import { FileDigester, InThreadFileDigester } from './file-digester';
 import { describeIngestError, isStorageFullError } from './ingest-errors';
 import { IngestProgress } from './ingest-progress';
+
+interface DigestedBatch {
+  readonly batch: readonly QueuedFile[];
+  readonly hashed: { item: QueuedFile; file: HashedFile }[];
+  readonly outcomes: Map<number, IngestFileResult>;
+}
+
+function failure(item: QueuedFile, error: unknown): IngestFileResult {
+  return { name: item.name, entityId: null, created: false, error: describeIngestError(error) };
+}
 
 export interface IngestRunnerOptions {
   /** Files recorded per transaction: one commit per batch, not per file. */
@@ -126,13 +140,23 @@ export class IngestRunner {
     this.progress.error = null;
     const left = await this.queue.size();
     if (left.files > 0 && this.progress.filesTotal === 0) this.progress.queued(left.files, left.bytes);
+    // The next batch is digested (in the media workers) while this one is stored and recorded.
+    let next: Promise<DigestedBatch | null> | null = null;
     try {
       while (!this.closed) {
-        if (this.cancelled) await this.dropQueue();
-        const batch = await this.queue.peek(this.batchFiles, this.batchBytes);
-        if (batch.length > 0) {
+        if (this.cancelled) {
+          await next?.catch(() => null);
+          next = null;
+          await this.dropQueue();
+        }
+        const current = await (next ?? this.digestNextBatch());
+        next = null;
+        if (current) {
           this.progress.phase = 'adding';
-          await this.ingestBatch(batch);
+          next = this.digestNextBatch(current.batch.at(-1)!.id);
+          // Settled now, so a failure of the prefetch surfaces when it is awaited, not as unhandled.
+          next.catch(() => undefined);
+          await this.finishBatch(current);
           await this.world.executeStage(Stage.AssetIngestion);
           await this.world.executeStage(Stage.MetadataExtraction);
           continue;
@@ -145,32 +169,50 @@ export class IngestRunner {
         if (ran.length === 0) break;
       }
     } finally {
+      await next?.catch(() => null);
       this.progress.phase = 'idle';
       this.progress.currentFile = null;
       this.progress.pendingWork = this.closed ? [] : (await this.world.pendingWork().catch(() => [])).filter((w) => w.count > 0);
     }
   }
 
-  private async ingestBatch(batch: readonly QueuedFile[]): Promise<void> {
+  /**
+   * Reads the next batch from the queue and digests its files, several at once (a pool of
+   * digest workers keeps every core busy). Null when the queue holds nothing after `afterId`.
+   */
+  private async digestNextBatch(afterId?: number): Promise<DigestedBatch | null> {
+    const batch = await this.queue.peek(this.batchFiles, this.batchBytes, afterId);
+    if (batch.length === 0) return null;
     const hashed: { item: QueuedFile; file: HashedFile }[] = [];
     const outcomes = new Map<number, IngestFileResult>();
-    const fail = (item: QueuedFile, error: unknown) =>
-      outcomes.set(item.id, { name: item.name, entityId: null, created: false, error: describeIngestError(error) });
-    for (const item of batch) {
-      if (this.cancelled || this.closed) break;
+    const sources = batch.map((item) => ({
+      name: item.name,
+      path: item.path,
+      blob: item.file,
+      modifiedAt: item.lastModified !== undefined ? new Date(item.lastModified) : null,
+      ...(item.storageRef !== undefined && { storageRef: item.storageRef }),
+    }));
+    const unchanged = await findUnchangedLocations(this.world.db, sources);
+    const digester = this.world.resources.has(FileDigester) ? this.world.resources.get(FileDigester) : new InThreadFileDigester();
+    const digest = (blob: Blob, name: string) => digester.digest(blob, name);
+    const results = await mapConcurrent(batch, digester.concurrency * 2, async (item) => {
+      const i = batch.indexOf(item);
+      if (this.cancelled || this.closed || unchanged.has(i)) return null;
       this.progress.currentFile = item.name;
-      try {
-        const modifiedAt = item.lastModified !== undefined ? new Date(item.lastModified) : null;
-        const unchanged = item.path && modifiedAt ? await findUnchangedLocation(this.world.db, item.path, modifiedAt) : null;
-        if (unchanged !== null) {
-          outcomes.set(item.id, { name: item.name, entityId: unchanged, created: false, error: null });
-          continue;
-        }
-        hashed.push({ item, file: await hashFile({ name: item.name, path: item.path, blob: item.file, modifiedAt }) });
-      } catch (error) {
-        fail(item, error);
-      }
-    }
+      return hashFile(sources[i]!, digest);
+    });
+    results.forEach((result, i) => {
+      const item = batch[i]!;
+      const known = unchanged.get(i);
+      if (known !== undefined) outcomes.set(item.id, { name: item.name, entityId: known, created: false, error: null });
+      else if (result.status === 'rejected') outcomes.set(item.id, failure(item, result.reason));
+      else if (result.value) hashed.push({ item, file: result.value });
+    });
+    return { batch, hashed, outcomes };
+  }
+
+  /** Stores the batch's new bytes, records its files, and takes those with an outcome off the queue. */
+  private async finishBatch({ batch, hashed, outcomes }: DigestedBatch): Promise<void> {
     // The batch's new bytes go into the blob store in one transaction, before any row.
     const { prepared, failures } = await storeHashedFiles(
       this.blobs,
@@ -180,7 +222,7 @@ export class IngestRunner {
     hashed.forEach(({ item }, i) => {
       const file = prepared[i];
       if (file) ready.push({ item, file });
-      else fail(item, failures.get(i));
+      else outcomes.set(item.id, failure(item, failures.get(i)));
     });
     await this.recordAll(ready, outcomes);
     // Only files with an outcome leave the queue; a cancel or close keeps the rest.
@@ -193,11 +235,13 @@ export class IngestRunner {
     if (prepared.length === 0) return;
     const now = new Date();
     try {
-      const results = await this.world.transaction(async (tx) => {
-        const out = [];
-        for (const { file } of prepared) out.push(await recordFile(tx, file, now));
-        return out;
-      });
+      const results = await this.world.transaction((tx) =>
+        recordFiles(
+          tx,
+          prepared.map((p) => p.file),
+          now,
+        ),
+      );
       results.forEach((r, i) => {
         const { item } = prepared[i]!;
         outcomes.set(item.id, { name: item.name, entityId: r.entityId, created: r.created, error: null });
@@ -209,7 +253,7 @@ export class IngestRunner {
       await this.dropWrittenBlobs(prepared.map((p) => p.file));
       for (const { item, file } of prepared) {
         try {
-          if (file.wroteBlob) await this.blobs.put(file.sha256, file.source.blob);
+          if (file.wroteBlob) await this.blobs.putMany([blobEntryOf(file)]);
           const r = await this.world.transaction((tx) => recordFile(tx, file, now));
           outcomes.set(item.id, { name: item.name, entityId: r.entityId, created: r.created, error: null });
         } catch (error) {

@@ -23,6 +23,11 @@ export class ImageDecodeError extends Error {
  * systems ask for `Res(ImageCodec)`.
  */
 export abstract class ImageCodec {
+  /**
+   * Pictures worth having in flight at once. Browsers decode off the JS thread, so a few
+   * overlap (1.4–1.7× with 2–4 in flight, BENCHMARKS.md); a pool of workers wants more.
+   */
+  readonly concurrency: number = 3;
   /** Decodes `bytes` (JPEG, PNG, GIF, WebP, BMP…) and scales it to fit `maxSide`. */
   abstract decode(bytes: Blob, maxSide: number): Promise<DecodedImage>;
   /** WebP bytes of the image at `quality` (0–1). */

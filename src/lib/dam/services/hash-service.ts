@@ -28,10 +28,46 @@ export async function hashChunks(chunks: ByteChunks): Promise<ContentHashes> {
   return { sizeBytes, sha256: sha256!, md5: md5!, sha1: sha1!, crc32: crc32!, blake3: blake3! };
 }
 
-/** A Blob's bytes as chunks of at most `chunkBytes`, read one slice at a time. */
+type Hasher = Awaited<ReturnType<typeof createMD5>>;
+let reusableHashers: Promise<Hasher[]> | null = null;
+
+/**
+ * The five hashes of bytes already in memory. SHA-256 comes from WebCrypto (native, several
+ * times faster than WASM, and off this thread) where the context has it; the other four from
+ * hash-wasm hashers made once and reused: instantiating five WASM modules per file costs more
+ * than hashing a small file. Reuse is safe because nothing awaits between init and digest.
+ */
+export async function hashBytes(bytes: Uint8Array): Promise<ContentHashes> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle || !(bytes.buffer instanceof ArrayBuffer)) return hashChunks([bytes]);
+  const sha256 = subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  reusableHashers ??= Promise.all([createMD5(), createSHA1(), createCRC32(), createBLAKE3()]);
+  const [md5, sha1, crc32, blake3] = (await reusableHashers).map((h) => {
+    h.init();
+    h.update(bytes);
+    return h.digest('binary');
+  });
+  return { sizeBytes: bytes.byteLength, sha256: new Uint8Array(await sha256), md5: md5!, sha1: sha1!, crc32: crc32!, blake3: blake3! };
+}
+
+/**
+ * A Blob's bytes as chunks of at most `chunkBytes`, read one slice ahead: the next slice is
+ * read (by the browser, off this thread) while the caller hashes this one, so reading and
+ * hashing overlap. At most two chunks are in memory.
+ */
 export async function* blobChunks(blob: Blob, chunkBytes = 4 * 1024 * 1024): AsyncGenerator<Uint8Array> {
-  for (let offset = 0; offset < blob.size; offset += chunkBytes) {
-    yield new Uint8Array(await blob.slice(offset, Math.min(blob.size, offset + chunkBytes)).arrayBuffer());
+  const read = (offset: number): Promise<ArrayBuffer> | null => {
+    if (offset >= blob.size) return null;
+    const pending = blob.slice(offset, Math.min(blob.size, offset + chunkBytes)).arrayBuffer();
+    // Handled when awaited; this only keeps an abandoned read from being reported as unhandled.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let next = read(0);
+  for (let offset = 0; next !== null; offset += chunkBytes) {
+    const current = await next;
+    next = read(offset + chunkBytes);
+    yield new Uint8Array(current);
   }
 }
 

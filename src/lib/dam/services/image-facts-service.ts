@@ -1,6 +1,6 @@
 import { sha256 } from 'hash-wasm';
 import type { SqlExecutor } from '../../db/database';
-import { ecs, type EntityId } from '../../ecs';
+import { ecs, type ComponentInstance, type EntityId } from '../../ecs';
 import { ExifMetadataComponent, ImageDimensionsComponent, ThumbnailComponent } from '../components/media';
 import { extractExif, type ExifExtraction } from '../media/exif-extractor';
 import { readImageDimensions, type ImageDimensions } from '../media/image-header';
@@ -28,7 +28,8 @@ export interface ImageFacts {
 export async function readImageFacts(bytes: Uint8Array): Promise<ImageFacts> {
   const dimensions = readImageDimensions(bytes);
   const exif = await extractExif(bytes);
-  const previewBytes = exif?.embeddedThumbnail ?? null;
+  // A copy, not a view into the whole file's buffer (which would travel and be stored with it).
+  const previewBytes = exif?.embeddedThumbnail ? exif.embeddedThumbnail.slice() : null;
   const previewSize = previewBytes ? readImageDimensions(previewBytes) : null;
   const preview =
     previewBytes && previewSize
@@ -37,23 +38,13 @@ export async function readImageFacts(bytes: Uint8Array): Promise<ImageFacts> {
   return { dimensions, exif: exif ? { ...exif, embeddedThumbnail: null } : null, preview };
 }
 
-/**
- * Writes image facts as components in the caller's transaction. The preview's bytes must be in
- * the blob store (or in a batch flushed) before the transaction commits.
- */
-export async function writeImageFacts(tx: SqlExecutor, entityId: EntityId, facts: ImageFacts): Promise<void> {
+/** The components an image's facts become: dimensions, EXIF, and the preview as a thumbnail. */
+export function imageFactComponents(facts: ImageFacts): ComponentInstance<object>[] {
   const { dimensions, exif, preview } = facts;
-  if (dimensions) {
-    await ecs.setComponent(
-      tx,
-      entityId,
-      ImageDimensionsComponent.create({ widthPixels: dimensions.width, heightPixels: dimensions.height }),
-    );
-  }
+  const out: ComponentInstance<object>[] = [];
+  if (dimensions) out.push(ImageDimensionsComponent.create({ widthPixels: dimensions.width, heightPixels: dimensions.height }));
   if (exif) {
-    await ecs.setComponent(
-      tx,
-      entityId,
+    out.push(
       ExifMetadataComponent.create({
         takenAt: exif.takenAt,
         cameraMake: exif.cameraMake,
@@ -65,9 +56,7 @@ export async function writeImageFacts(tx: SqlExecutor, entityId: EntityId, facts
     );
   }
   if (preview) {
-    await ecs.setComponent(
-      tx,
-      entityId,
+    out.push(
       ThumbnailComponent.create({
         blobSha256: preview.sha256,
         mimeType: 'image/jpeg',
@@ -77,4 +66,13 @@ export async function writeImageFacts(tx: SqlExecutor, entityId: EntityId, facts
       }),
     );
   }
+  return out;
+}
+
+/**
+ * Writes image facts as components in the caller's transaction, replacing earlier ones. The
+ * preview's bytes must be in the blob store (or in a batch flushed) before the transaction commits.
+ */
+export async function writeImageFacts(tx: SqlExecutor, entityId: EntityId, facts: ImageFacts): Promise<void> {
+  for (const component of imageFactComponents(facts)) await ecs.setComponent(tx, entityId, component);
 }

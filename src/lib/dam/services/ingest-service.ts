@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../../db/database';
-import { ecs, type EntityId } from '../../ecs';
-import type { BlobStore } from '../../storage/blob-store';
+import { ecs, type ComponentInstance, type EntityId } from '../../ecs';
+import type { BlobEntry, BlobStore } from '../../storage/blob-store';
 import { ArchiveMemberComponent } from '../components/media';
 import { FileLocationComponent, FilePropertiesComponent } from '../components/files';
 import {
@@ -11,9 +11,9 @@ import {
   ContentHashSHA256Component,
 } from '../components/hashes';
 import { NeedsArchiveExtractionMarker, NeedsMetadataExtractionMarker, NeedsThumbnailMarker } from '../components/markers';
-import { readImageFacts, writeImageFacts, type ImageFacts } from './image-facts-service';
+import { imageFactComponents, readImageFacts, type ImageFacts } from './image-facts-service';
 import { assetKindOf } from '../media/asset-kind';
-import { blobChunks, hashChunks, toHex, type ContentHashes } from './hash-service';
+import { blobChunks, hashBytes, hashChunks, toHex, type ContentHashes } from './hash-service';
 import { detectMimeType, MIME_SNIFF_BYTES } from './mime-service';
 
 /** Files up to this size are read in one go (one read is cheaper than many); larger ones stream. */
@@ -34,6 +34,8 @@ export interface IngestSource {
   readonly modifiedAt?: Date | null;
   /** Set for a member of an archive that is already in the library. */
   readonly archive?: ArchiveOrigin;
+  /** Where the ingest queue keeps these bytes, so the blob store can adopt them (`BlobEntry.storageRef`). */
+  readonly storageRef?: number;
 }
 
 /** A file hashed and stored, ready to be recorded in a transaction. */
@@ -68,21 +70,33 @@ export async function findEntityBySha256(db: SqlExecutor, sha256: Uint8Array): P
 
 /**
  * The seed's shortcut for a re-added folder: a source whose path and modification time are
- * already recorded is the same file, so it is not read or hashed again.
+ * already recorded is the same file, so it is not read or hashed again. One query for a batch;
+ * the entity of each such source, by its index.
  */
-export async function findUnchangedLocation(db: SqlExecutor, path: string, modifiedAt: Date): Promise<EntityId | null> {
-  const { rows } = await db.query<{ entity_id: number }>(
-    'SELECT entity_id FROM component_file_location WHERE url = $1 AND last_modified_at = $2 LIMIT 1',
-    [path, modifiedAt],
+export async function findUnchangedLocations(
+  db: SqlExecutor,
+  sources: readonly { readonly path?: string; readonly modifiedAt: Date | null }[],
+): Promise<Map<number, EntityId>> {
+  const paths = [...new Set(sources.flatMap((s) => (s.path && s.modifiedAt ? [s.path] : [])))];
+  const found = new Map<number, EntityId>();
+  if (paths.length === 0) return found;
+  const { rows } = await db.query<{ entity_id: number; url: string; last_modified_at: Date | null }>(
+    'SELECT entity_id, url, last_modified_at FROM component_file_location WHERE url = ANY($1::text[]) AND last_modified_at IS NOT NULL',
+    [paths],
   );
-  return rows[0] ? Number(rows[0].entity_id) : null;
+  const known = new Map(rows.map((r) => [`${r.url}\u0000${new Date(r.last_modified_at!).getTime()}`, Number(r.entity_id)]));
+  sources.forEach((s, i) => {
+    const entityId = s.path && s.modifiedAt ? known.get(`${s.path}\u0000${s.modifiedAt.getTime()}`) : undefined;
+    if (entityId !== undefined) found.set(i, entityId);
+  });
+  return found;
 }
 
 /** The five hashes and the MIME type of a blob: one read for a small file, 4 MB slices for a large one. */
 export async function hashBlob(blob: Blob, name: string): Promise<{ hashes: ContentHashes; mimeType: string; bytes: Uint8Array | null }> {
   if (blob.size <= WHOLE_READ_LIMIT) {
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    const [hashes, mimeType] = await Promise.all([hashChunks([bytes]), detectMimeType(bytes, name)]);
+    const [hashes, mimeType] = await Promise.all([hashBytes(bytes), detectMimeType(bytes, name)]);
     return { hashes, mimeType, bytes };
   }
   const head = new Uint8Array(await blob.slice(0, MIME_SNIFF_BYTES).arrayBuffer());
@@ -90,22 +104,42 @@ export async function hashBlob(blob: Blob, name: string): Promise<{ hashes: Cont
   return { hashes, mimeType, bytes: null };
 }
 
-/** A file hashed but not yet stored. */
-export interface HashedFile {
-  readonly source: IngestSource;
+/** What reading a file's bytes once tells: hashes, MIME type, and an image's header and EXIF. */
+export interface FileDigest {
   readonly hashes: ContentHashes;
-  readonly sha256: string;
   readonly mimeType: string;
   /** Read while the bytes were in memory (images up to 16 MB); the metadata stage does the rest. */
   readonly image: ImageFacts | null;
 }
 
-/** Hashes a file and, for an image already in memory, reads its header and EXIF too. */
-export async function hashFile(source: IngestSource): Promise<HashedFile> {
-  if (source.blob.size === 0) throw new EmptyFileError();
-  const { hashes, mimeType, bytes } = await hashBlob(source.blob, source.name);
+/** A file hashed but not yet stored. */
+export interface HashedFile extends FileDigest {
+  readonly source: IngestSource;
+  readonly sha256: string;
+}
+
+/** Digests a file's bytes on this thread; for an image already in memory, reads its header and EXIF too. */
+export async function digestFile(blob: Blob, name: string): Promise<FileDigest> {
+  if (blob.size === 0) throw new EmptyFileError();
+  const { hashes, mimeType, bytes } = await hashBlob(blob, name);
   const image = bytes && assetKindOf(mimeType) === 'image' ? await readImageFacts(bytes).catch(() => null) : null;
-  return { source, hashes, sha256: toHex(hashes.sha256), mimeType, image };
+  return { hashes, mimeType, image };
+}
+
+/** Hashes a file (on this thread, or through `digest`, e.g. a worker pool). */
+export async function hashFile(
+  source: IngestSource,
+  digest: (blob: Blob, name: string) => Promise<FileDigest> = digestFile,
+): Promise<HashedFile> {
+  if (source.blob.size === 0) throw new EmptyFileError();
+  const digested = await digest(source.blob, source.name);
+  return { ...digested, source, sha256: toHex(digested.hashes.sha256) };
+}
+
+/** A hashed file's bytes as a blob-store entry (adopting the queue's copy where there is one). */
+export function blobEntryOf(file: HashedFile): BlobEntry {
+  const { blob, storageRef } = file.source;
+  return storageRef === undefined ? { sha256: file.sha256, data: blob } : { sha256: file.sha256, data: blob, storageRef };
 }
 
 /**
@@ -119,7 +153,7 @@ export async function storeHashedFiles(
 ): Promise<{ prepared: (PreparedFile | null)[]; failures: Map<number, unknown> }> {
   const failures = new Map<number, unknown>();
   try {
-    const written = await store.putMany(files.map((f) => ({ sha256: f.sha256, data: f.source.blob })));
+    const written = await store.putMany(files.map(blobEntryOf));
     const previews = files.flatMap((f) => (f.image?.preview ? [{ sha256: f.image.preview.sha256, data: f.image.preview.bytes }] : []));
     if (previews.length > 0) await store.putMany(previews);
     const claimed = new Set<string>();
@@ -134,7 +168,7 @@ export async function storeHashedFiles(
     const prepared: (PreparedFile | null)[] = [];
     for (const [i, f] of files.entries()) {
       try {
-        const wroteBlob = !(await store.has(f.sha256)) && (await store.put(f.sha256, f.source.blob));
+        const wroteBlob = (await store.putMany([blobEntryOf(f)])).has(f.sha256);
         if (f.image?.preview) await store.put(f.image.preview.sha256, f.image.preview.bytes);
         prepared.push({ ...f, wroteBlob });
       } catch (error) {
@@ -171,50 +205,101 @@ export class EmptyFileError extends Error {
  * and the markers for the work that follows (metadata; members, for an archive).
  */
 export async function recordFile(tx: SqlExecutor, file: PreparedFile, now = new Date()): Promise<IngestResult> {
-  const { source, hashes, sha256 } = file;
-  const url = source.path ?? blobUrl(sha256, source.name);
-  const existing = await findEntityBySha256(tx, hashes.sha256);
-  if (existing !== null) {
-    await tx.query(
-      `INSERT INTO component_file_location (entity_id, url, last_modified_at) VALUES ($1, $2, $3)
-       ON CONFLICT (entity_id, url) DO NOTHING`,
-      [existing, url, source.modifiedAt ?? null],
-    );
-    await tx.query(
-      `UPDATE component_file_properties SET first_seen_at = LEAST(COALESCE(first_seen_at, $2), $2), updated_at = now()
-        WHERE entity_id = $1`,
-      [existing, now],
-    );
-    await recordArchiveMembership(tx, existing, source);
-    return { entityId: existing, created: false, sha256 };
-  }
-  const entityId = await ecs.createEntity(tx);
-  await ecs.addComponent(
-    tx,
-    entityId,
-    FilePropertiesComponent.create({
-      originalFilename: source.name,
-      fileSizeBytes: hashes.sizeBytes,
-      mimeType: file.mimeType,
-      firstSeenAt: now,
-    }),
+  return (await recordFiles(tx, [file], now))[0]!;
+}
+
+/** Entity ids by SHA-256 (hex) for the hashes already in the library. */
+async function entitiesBySha256(db: SqlExecutor, hashes: readonly Uint8Array[]): Promise<Map<string, EntityId>> {
+  if (hashes.length === 0) return new Map();
+  const placeholders = hashes.map((_, i) => `$${i + 1}`).join(', ');
+  const { rows } = await db.query<{ entity_id: number; hash_value: Uint8Array }>(
+    `SELECT entity_id, hash_value FROM component_content_hash_sha256 WHERE hash_value IN (${placeholders})`,
+    [...hashes],
   );
-  await ecs.addComponent(tx, entityId, FileLocationComponent.create({ url, lastModifiedAt: source.modifiedAt ?? null }));
-  await ecs.addComponent(tx, entityId, ContentHashSHA256Component.create({ hashValue: hashes.sha256 }));
-  await ecs.addComponent(tx, entityId, ContentHashMD5Component.create({ hashValue: hashes.md5 }));
-  await ecs.addComponent(tx, entityId, ContentHashSHA1Component.create({ hashValue: hashes.sha1 }));
-  await ecs.addComponent(tx, entityId, ContentHashCRC32Component.create({ hashValue: hashes.crc32 }));
-  await ecs.addComponent(tx, entityId, ContentHashBLAKE3Component.create({ hashValue: hashes.blake3 }));
-  await recordArchiveMembership(tx, entityId, source);
-  if (file.image) {
-    // Header and EXIF were read with the hash: only the decoded thumbnail is left to do.
-    await writeImageFacts(tx, entityId, file.image);
-    await ecs.addMarker(tx, NeedsThumbnailMarker, [entityId]);
-  } else {
-    await ecs.addMarker(tx, NeedsMetadataExtractionMarker, [entityId]);
+  return new Map(rows.map((r) => [toHex(r.hash_value), Number(r.entity_id)]));
+}
+
+/**
+ * `recordFile` for a batch, in as few statements as the batch allows: one lookup of the known
+ * hashes, one insert of the new entities, one bulk insert per component table. Ingest spends
+ * its time on per-statement overhead otherwise (BENCHMARKS.md, ingest). Results in input order;
+ * a file whose bytes appear earlier in the batch is recorded as a duplicate of that one.
+ */
+export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[], now = new Date()): Promise<IngestResult[]> {
+  const known = await entitiesBySha256(tx, [...new Map(files.map((f) => [f.sha256, f.hashes.sha256])).values()]);
+  // The first file with new bytes makes the entity (its name is the one shown); the rest are sources.
+  const fresh: PreparedFile[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (known.has(file.sha256) || seen.has(file.sha256)) continue;
+    seen.add(file.sha256);
+    fresh.push(file);
   }
-  if (assetKindOf(file.mimeType) === 'archive') await ecs.addMarker(tx, NeedsArchiveExtractionMarker, [entityId]);
-  return { entityId, created: true, sha256 };
+  const ids = await ecs.createEntities(tx, fresh.length);
+  const components: { entityId: EntityId; component: ComponentInstance<object> }[] = [];
+  const add = (entityId: EntityId, component: ComponentInstance<object>) => components.push({ entityId, component });
+  const needsMetadata: EntityId[] = [];
+  const needsThumbnail: EntityId[] = [];
+  const needsArchive: EntityId[] = [];
+  fresh.forEach((file, i) => {
+    const entityId = ids[i]!;
+    const { source, hashes } = file;
+    add(
+      entityId,
+      FilePropertiesComponent.create({
+        originalFilename: source.name,
+        fileSizeBytes: hashes.sizeBytes,
+        mimeType: file.mimeType,
+        firstSeenAt: now,
+      }),
+    );
+    add(entityId, FileLocationComponent.create({ url: locationOf(file), lastModifiedAt: source.modifiedAt ?? null }));
+    add(entityId, ContentHashSHA256Component.create({ hashValue: hashes.sha256 }));
+    add(entityId, ContentHashMD5Component.create({ hashValue: hashes.md5 }));
+    add(entityId, ContentHashSHA1Component.create({ hashValue: hashes.sha1 }));
+    add(entityId, ContentHashCRC32Component.create({ hashValue: hashes.crc32 }));
+    add(entityId, ContentHashBLAKE3Component.create({ hashValue: hashes.blake3 }));
+    if (file.image) {
+      // Header and EXIF were read with the hash: only the decoded thumbnail is left to do.
+      for (const component of imageFactComponents(file.image)) add(entityId, component);
+      needsThumbnail.push(entityId);
+    } else {
+      needsMetadata.push(entityId);
+    }
+    if (assetKindOf(file.mimeType) === 'archive') needsArchive.push(entityId);
+    known.set(file.sha256, entityId);
+  });
+  await ecs.addComponentBatch(tx, components);
+  await ecs.addMarker(tx, NeedsThumbnailMarker, needsThumbnail);
+  await ecs.addMarker(tx, NeedsMetadataExtractionMarker, needsMetadata);
+  await ecs.addMarker(tx, NeedsArchiveExtractionMarker, needsArchive);
+  const created = new Set(fresh);
+  const results: IngestResult[] = [];
+  for (const file of files) {
+    const entityId = known.get(file.sha256)!;
+    if (!created.has(file)) await recordAnotherSource(tx, entityId, file, now);
+    await recordArchiveMembership(tx, entityId, file.source);
+    results.push({ entityId, created: created.has(file), sha256: file.sha256 });
+  }
+  return results;
+}
+
+function locationOf(file: HashedFile): string {
+  return file.source.path ?? blobUrl(file.sha256, file.source.name);
+}
+
+/** Known bytes from a new source: its location (once per URL) and the earliest first-seen time. */
+async function recordAnotherSource(tx: SqlExecutor, entityId: EntityId, file: PreparedFile, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO component_file_location (entity_id, url, last_modified_at) VALUES ($1, $2, $3)
+     ON CONFLICT (entity_id, url) DO NOTHING`,
+    [entityId, locationOf(file), file.source.modifiedAt ?? null],
+  );
+  await tx.query(
+    `UPDATE component_file_properties SET first_seen_at = LEAST(COALESCE(first_seen_at, $2), $2), updated_at = now()
+      WHERE entity_id = $1`,
+    [entityId, now],
+  );
 }
 
 async function recordArchiveMembership(tx: SqlExecutor, entityId: EntityId, source: IngestSource): Promise<void> {

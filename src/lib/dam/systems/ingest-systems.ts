@@ -50,18 +50,15 @@ export const metadataExtractionSystem = defineSystem({
   },
 });
 
-/** Decodes in flight at once: the browser decodes off the JS thread, so a few overlap (1.4–1.7×). */
-const THUMBNAIL_CONCURRENCY = 3;
-
 /** Decoded thumbnails and perceptual hashes, after the cheap work (ContentAnalysis). */
 export const thumbnailSystem = defineSystem({
   name: 'thumbnailSystem',
   stage: Stage.ContentAnalysis,
-  params: { tx: WorldSession, blobs: Res(BlobStore), codec: Res(ImageCodec), entities: Marked(NeedsThumbnailMarker, { limit: 16 }) },
+  params: { tx: WorldSession, blobs: Res(BlobStore), codec: Res(ImageCodec), entities: Marked(NeedsThumbnailMarker, { limit: 48 }) },
   async run({ tx, blobs, codec, entities }) {
     const files = await loadStoredFiles(tx, entities);
     const thumbnails = new BlobWriteBatch();
-    const rendered = await mapConcurrent(files, THUMBNAIL_CONCURRENCY, (file) => renderThumbnail(blobs, codec, file));
+    const rendered = await mapConcurrent(files, codec.concurrency, (file) => renderThumbnail(blobs, codec, file));
     for (const [i, result] of rendered.entries()) {
       const file = files[i]!;
       try {

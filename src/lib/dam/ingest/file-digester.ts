@@ -1,0 +1,19 @@
+import { digestFile, type FileDigest } from '../services/ingest-service';
+
+/**
+ * Where a file's digest (five hashes, MIME type, image header and EXIF) is computed: the
+ * CPU-bound part of adding a file. A global resource. The default works on the calling thread;
+ * the browser registers a pool of workers so several files are digested at once on several cores.
+ */
+export abstract class FileDigester {
+  /** How many files the ingest should hand over at once to keep every thread busy. */
+  abstract readonly concurrency: number;
+  abstract digest(blob: Blob, name: string): Promise<FileDigest>;
+}
+
+export class InThreadFileDigester extends FileDigester {
+  readonly concurrency = 1;
+  digest(blob: Blob, name: string): Promise<FileDigest> {
+    return digestFile(blob, name);
+  }
+}

@@ -9,14 +9,15 @@ import { createBLAKE3, createCRC32, createMD5, createSHA1, createSHA256 } from '
 import { extractExif } from '../../src/lib/dam/media/exif-extractor';
 import { readImageDimensions } from '../../src/lib/dam/media/image-header';
 import { perceptualHashes } from '../../src/lib/dam/media/perceptual-hash';
-import { blobChunks, hashChunks } from '../../src/lib/dam/services/hash-service';
+import { blobChunks, hashBytes, hashChunks } from '../../src/lib/dam/services/hash-service';
+import { digestFile } from '../../src/lib/dam/services/ingest-service';
 import { detectMimeType } from '../../src/lib/dam/services/mime-service';
 import { BrowserImageCodec } from '../../src/lib/platform/browser-image-codec';
 
 /** As the thumbnail service: 256 px on the longer side, WebP quality 0.8. */
 const THUMBNAIL_SIZE = 256;
 const WEBP_QUALITY = 0.8;
-/** As the ingest runner: files recorded per transaction. */
+/** Blob adds per transaction in the "many per transaction" IndexedDB limit. */
 const BATCH_FILES = 32;
 
 export interface LimitFile {
@@ -27,6 +28,7 @@ export interface LimitFile {
 export type LimitRequest =
   | { readonly id: number; readonly op: 'jpegSteps'; readonly files: readonly LimitFile[]; readonly warmup: number }
   | { readonly id: number; readonly op: 'thumbnailWall'; readonly files: readonly LimitFile[]; readonly warmup: number }
+  | { readonly id: number; readonly op: 'digestWall'; readonly files: readonly LimitFile[]; readonly warmup: number }
   | { readonly id: number; readonly op: 'large'; readonly megabytes: number; readonly seed: number };
 
 /** Per-file milliseconds of each step, over the same files. */
@@ -34,7 +36,7 @@ export interface JpegStepTimes {
   /** `Blob.arrayBuffer()` of the whole file. */
   readonly read: number[];
   readonly webcryptoSha256: number[];
-  /** hash-wasm SHA-256, MD5, SHA-1, CRC32, BLAKE3 in one pass (`hashChunks`, as the ingest). */
+  /** The five hashes of bytes in memory, as the ingest (`hashBytes`: WebCrypto SHA-256, hash-wasm MD5, SHA-1, CRC32, BLAKE3). */
   readonly fiveHashes: number[];
   readonly mime: number[];
   /** `readImageDimensions` + `extractExif` (exifr: IFD0, EXIF, GPS, IFD1, IPTC, XMP, thumbnail). */
@@ -124,7 +126,7 @@ async function jpegSteps(files: readonly LimitFile[], warmup: number): Promise<J
     const { name, blob } = files[i]!;
     const bytes = await timed(pick('read'), async () => new Uint8Array(await blob.arrayBuffer()));
     await timed(pick('webcryptoSha256'), () => crypto.subtle.digest('SHA-256', bytes));
-    await timed(pick('fiveHashes'), () => hashChunks([bytes]));
+    await timed(pick('fiveHashes'), () => hashBytes(bytes));
     await timed(pick('mime'), () => detectMimeType(bytes, name));
     await timed(pick('exifAndDimensions'), async () => {
       readImageDimensions(bytes);
@@ -174,6 +176,14 @@ async function thumbnailWall(files: readonly LimitFile[], warmup: number): Promi
   for (const f of files.slice(0, warmup)) await one(f.blob);
   const t0 = performance.now();
   for (const f of files.slice(warmup)) await one(f.blob);
+  return { files: files.length - warmup, ms: performance.now() - t0 };
+}
+
+/** Wall time of the ingest's digest (`digestFile`: read, five hashes, MIME, EXIF) over the files. */
+async function digestWall(files: readonly LimitFile[], warmup: number): Promise<{ files: number; ms: number }> {
+  for (const f of files.slice(0, warmup)) await digestFile(f.blob, f.name);
+  const t0 = performance.now();
+  for (const f of files.slice(warmup)) await digestFile(f.blob, f.name);
   return { files: files.length - warmup, ms: performance.now() - t0 };
 }
 
@@ -240,6 +250,8 @@ async function handle(request: LimitRequest): Promise<unknown> {
       return jpegSteps(request.files, request.warmup);
     case 'thumbnailWall':
       return thumbnailWall(request.files, request.warmup);
+    case 'digestWall':
+      return digestWall(request.files, request.warmup);
     case 'large':
       return large(request.megabytes, request.seed);
   }

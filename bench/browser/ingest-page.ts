@@ -6,6 +6,7 @@
  * `page.evaluate`.
  */
 import type { DamApi, IngestStatus, WorldStats } from '../../src/lib/api/dam-api';
+import { enqueueChunks } from '../../src/lib/ui/ingest/enqueue-chunks';
 import type { FixtureReply, FixtureRequest } from './ingest-fixtures-worker';
 import type { GeneratedJpeg } from './ingest-jpeg-fixtures';
 import type { JpegStepTimes, LargeTimes, LimitFile, LimitRequest } from './ingest-limits-worker';
@@ -49,7 +50,6 @@ export interface IngestRunOptions {
   readonly count?: number;
   readonly waitFor: 'browsable' | 'thumbnails';
   /** Files per `enqueueFiles` call, as the UI's `IngestState` hands them over. */
-  readonly chunk: number;
   readonly pollMs: number;
   readonly timeoutMs: number;
   /** Worlds to delete after the new one is open, before the clock starts (earlier repetitions). */
@@ -95,6 +95,9 @@ export interface LimitsReport {
   /** decode + perceptual hashes + WebP encode: one worker over all files, and two workers each over half. */
   readonly thumbnailOneWorker: { files: number; ms: number };
   readonly thumbnailTwoWorkers: { files: number; ms: number; perWorker: { files: number; ms: number }[] };
+  /** The ingest's digest (`digestFile`): one worker over all files, and two workers each over half. */
+  readonly digestOneWorker: { files: number; ms: number };
+  readonly digestTwoWorkers: { files: number; ms: number; perWorker: { files: number; ms: number }[] };
   readonly large: LargeTimes;
 }
 
@@ -358,12 +361,14 @@ async function runIngest(options: IngestRunOptions): Promise<IngestRunReport> {
   let last: IngestStatus | null = null;
   let timedOut = false;
 
+  // Handed over as the app's own UI does it.
+  const chunks = enqueueChunks(total);
   const startEpochMs = Date.now();
   const t0 = performance.now();
   const handOver = (async () => {
-    for (let start = 0; start < total; start += options.chunk) {
+    for (const [start, end] of chunks) {
       await dam.enqueueFiles(
-        files.slice(start, start + options.chunk).map((f) => ({ name: f.name, path: f.path, file: f.blob, lastModified: f.lastModified })),
+        files.slice(start, end).map((f) => ({ name: f.name, path: f.path, file: f.blob, lastModified: f.lastModified })),
       );
       enqueueReturnedMs.push(performance.now() - t0);
     }
@@ -388,7 +393,7 @@ async function runIngest(options: IngestRunOptions): Promise<IngestRunReport> {
       pendingOf(status, 'NeedsMetadataExtractionMarker'),
     ]);
     if (handOverError) throw handOverError;
-    const allHandedOver = enqueueReturnedMs.length === Math.ceil(total / options.chunk);
+    const allHandedOver = enqueueReturnedMs.length === chunks.length;
     if (firstFileMs === null && finished > 0) firstFileMs = t;
     if (allFilesMs === null && allHandedOver && finished >= total) allFilesMs = t;
     if (browsableMs === null && allHandedOver && finished >= total && status.phase !== 'adding') {
@@ -468,22 +473,29 @@ async function limits(options: LimitsOptions): Promise<LimitsReport> {
   const b = limitsWorker(url);
   try {
     const steps = await a.call<JpegStepTimes>({ op: 'jpegSteps', files, warmup: options.warmup });
-    const thumbnailOneWorker = await a.call<{ files: number; ms: number }>({ op: 'thumbnailWall', files, warmup: options.warmup });
-    // Two workers, each over half the files (each warms up on its own first files), at once.
+    // Each loop once in one worker, then over half the files in each of two workers at once
+    // (each warms up on its own first files; the wall time is the slower worker's).
     const half = options.warmup + Math.ceil(options.files / 2);
     const first = files.slice(0, half);
     const second = [...files.slice(0, options.warmup), ...files.slice(half)];
-    const perWorker = await Promise.all([
-      a.call<{ files: number; ms: number }>({ op: 'thumbnailWall', files: first, warmup: options.warmup }),
-      b.call<{ files: number; ms: number }>({ op: 'thumbnailWall', files: second, warmup: options.warmup }),
-    ]);
-    // Each warms up on its own, then times its half: the wall time is the slower worker's.
-    const wall = Math.max(...perWorker.map((w) => w.ms));
+    const oneAndTwo = async (op: 'thumbnailWall' | 'digestWall') => {
+      const one = await a.call<{ files: number; ms: number }>({ op, files, warmup: options.warmup });
+      const perWorker = await Promise.all([
+        a.call<{ files: number; ms: number }>({ op, files: first, warmup: options.warmup }),
+        b.call<{ files: number; ms: number }>({ op, files: second, warmup: options.warmup }),
+      ]);
+      const two = { files: perWorker.reduce((sum, w) => sum + w.files, 0), ms: Math.max(...perWorker.map((w) => w.ms)), perWorker };
+      return { one, two };
+    };
+    const thumbnails = await oneAndTwo('thumbnailWall');
+    const digests = await oneAndTwo('digestWall');
     const large = await a.call<LargeTimes>({ op: 'large', megabytes: options.largeMegabytes, seed: 7 });
     return {
       steps,
-      thumbnailOneWorker,
-      thumbnailTwoWorkers: { files: perWorker.reduce((s, w) => s + w.files, 0), ms: wall, perWorker },
+      thumbnailOneWorker: thumbnails.one,
+      thumbnailTwoWorkers: thumbnails.two,
+      digestOneWorker: digests.one,
+      digestTwoWorkers: digests.two,
       large,
     };
   } finally {

@@ -60,7 +60,6 @@ export interface IngestOptions {
   readonly pollMs: number;
   readonly heapSampleMs: number;
   /** Files per `enqueueFiles` call: the UI hands over 500 at a time. */
-  readonly chunk: number;
   readonly runTimeoutMs: number;
 }
 
@@ -85,7 +84,6 @@ export const DEFAULT_OPTIONS: IngestOptions = {
   largeMegabytes: 64,
   pollMs: 100,
   heapSampleMs: 250,
-  chunk: 500,
   runTimeoutMs: 480_000,
 };
 
@@ -352,7 +350,6 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
             set: step.set,
             count: step.count,
             waitFor: step.waitFor,
-            chunk: options.chunk,
             pollMs: options.pollMs,
             timeoutMs: options.runTimeoutMs,
             deleteWorlds: previousWorld ? [previousWorld] : [],
@@ -451,10 +448,13 @@ interface Limits {
   readonly thumbnailSumMs: number;
   readonly oneWorkerFilesPerS: number;
   readonly twoWorkerFilesPerS: number;
+  /** `digestFile` (read, five hashes, MIME, EXIF) in one worker, and in two at once. */
+  readonly digestOneWorkerFilesPerS: number;
+  readonly digestTwoWorkerFilesPerS: number;
   readonly hashMbPerS: number;
   readonly webcryptoMbPerS: number;
   readonly idbMbPerS: number;
-  /** Hash + two IndexedDB writes (queue, blob store) of every byte, one after the other. */
+  /** Hash + one IndexedDB write of every byte (the queue's copy, which the blob store adopts), one after the other. */
   readonly largeFloorMbPerS: number;
   readonly steps: JpegStepTimes;
 }
@@ -471,14 +471,17 @@ function deriveLimits(result: IngestResult): Limits | null {
   return {
     meanJpegBytes: jpegs.reduce((s, b) => s + b, 0) / Math.max(1, jpegs.length),
     hashExifMs,
-    addingFloorMs: hashExifMs + 2 * m('idbPutPer32Tx'),
+    addingFloorMs: hashExifMs + m('idbPutPer32Tx'),
     thumbnailSumMs: m('decodeResize') + m('perceptualHashes') + m('webpEncode'),
     oneWorkerFilesPerS: (l.thumbnailOneWorker.files * 1000) / l.thumbnailOneWorker.ms,
     twoWorkerFilesPerS: (l.thumbnailTwoWorkers.files * 1000) / l.thumbnailTwoWorkers.ms,
+    // Absent in results saved before the digest moved to workers.
+    digestOneWorkerFilesPerS: l.digestOneWorker ? (l.digestOneWorker.files * 1000) / l.digestOneWorker.ms : Number.NaN,
+    digestTwoWorkerFilesPerS: l.digestTwoWorkers ? (l.digestTwoWorkers.files * 1000) / l.digestTwoWorkers.ms : Number.NaN,
     hashMbPerS,
     webcryptoMbPerS: mbPerS(l.large.webcryptoSha256Ms),
     idbMbPerS,
-    largeFloorMbPerS: 1 / (1 / hashMbPerS + 2 / idbMbPerS),
+    largeFloorMbPerS: 1 / (1 / hashMbPerS + 1 / idbMbPerS),
     steps: l.steps,
   };
 }
@@ -528,7 +531,7 @@ function stepRows(l: Limits, result: IngestResult): { rows: string[][]; composit
   const rows = [
     row('Read the Blob (`arrayBuffer`)', s.read),
     row('WebCrypto SHA-256 (baseline for the hashes)', s.webcryptoSha256),
-    row('Five hashes, hash-wasm (`hashChunks`: SHA-256, MD5, SHA-1, CRC32, BLAKE3)', s.fiveHashes),
+    row('Five hashes as the ingest (`hashBytes`: WebCrypto SHA-256; hash-wasm MD5, SHA-1, CRC32, BLAKE3)', s.fiveHashes),
     row('MIME sniffing (`detectMimeType`, file-type)', s.mime),
     row('EXIF + dimensions (`extractExif` with IFD1 thumbnail, `readImageDimensions`)', s.exifAndDimensions),
     row('IndexedDB add of the Blob, one `strict` transaction per file', s.idbPutPerFileTx),
@@ -549,7 +552,22 @@ function stepRows(l: Limits, result: IngestResult): { rows: string[][]; composit
   const two = result.limits!.thumbnailTwoWorkers;
   const composite = [
     compositeRow('**Hash + EXIF path**: read + five hashes + MIME + EXIF/dimensions (sum of medians)', l.hashExifMs),
-    compositeRow('**Adding-phase floor**: the above + two IndexedDB adds at 32 per transaction (queue and blob store)', l.addingFloorMs),
+    compositeRow(
+      '**Adding-phase floor**: the above + one IndexedDB add at 32 per transaction (the queue; the blob store adopts its copy)',
+      l.addingFloorMs,
+    ),
+    [
+      `Digest (\`digestFile\`), wall time in one worker (${result.limits!.digestOneWorker?.files ?? 0} files)`,
+      formatMs(1000 / l.digestOneWorkerFilesPerS),
+      fmtRate(l.digestOneWorkerFilesPerS),
+      fmtRate((l.meanJpegBytes / MB) * l.digestOneWorkerFilesPerS),
+    ],
+    [
+      `Digest, two workers at once (${result.limits!.digestTwoWorkers?.files ?? 0} files split)`,
+      `${formatMs(result.limits!.digestTwoWorkers?.ms ?? Number.NaN)} wall`,
+      fmtRate(l.digestTwoWorkerFilesPerS),
+      fmtRate((l.meanJpegBytes / MB) * l.digestTwoWorkerFilesPerS),
+    ],
     compositeRow('**Thumbnail path**: decode/resize + perceptual hashes + WebP (sum of medians)', l.thumbnailSumMs),
     [
       `Thumbnail path, wall time in one worker (${one.files} files)`,
@@ -627,16 +645,14 @@ function whatThisSays(result: IngestResult, l: Limits | null): string[] {
       const perFile = 1000 / (steady ?? browsable.filesPerS);
       let text =
         `- **Adding (to browsable)**: ${fmtRate(browsable.filesPerS)} files/s end to end for ${main.files.toLocaleString('en-US')} JPEGs (${fmtRate(steady)} files/s after the first batch, ${formatMs(perFile)} a file; \`enqueueFiles\` itself returned after ${msOrNa(main.enqueueReturnedMs.at(-1) ?? null)}). ` +
-        `The steps each file needs, measured alone, take ${formatMs(l.hashExifMs)} (read, five hashes, MIME, EXIF: ${fmtRate(1000 / l.hashExifMs)} files/s on one thread) or ${formatMs(l.addingFloorMs)} with the two IndexedDB adds (queue, blob store), ` +
-        `so the ingest runs at ${fmtRatio((steady ?? browsable.filesPerS) / (1000 / l.addingFloorMs))} of that floor and about ${formatMs(perFile - l.addingFloorMs)} a file goes elsewhere. ` +
-        `Part of it is known: the blob store commits each original, and the metadata stage each EXIF preview, in its own \`strict\` IndexedDB transaction, ${formatMs(median(l.steps.idbPutPerFileTx))} each alone against ${formatMs(median(l.steps.idbPutPer32Tx))} a file at 32 per transaction.`;
+        `The ingest digests files (read, five hashes, MIME, EXIF: ${formatMs(l.hashExifMs)} a file as separate steps) in a pool of two media workers, and the same digest loop alone reaches ${fmtRate(l.digestOneWorkerFilesPerS)} files/s in one worker and ${fmtRate(l.digestTwoWorkerFilesPerS)} files/s in two at once, ` +
+        `so the ingest runs at ${fmtRatio((steady ?? browsable.filesPerS) / l.digestTwoWorkerFilesPerS)} of that two-worker limit after the first batch (${fmtRatio(browsable.filesPerS / l.digestTwoWorkerFilesPerS)} end to end, which includes handing the files over and the first batch). ` +
+        `Each file's bytes are written to IndexedDB once (the queue's copy, which the blob store adopts), rows go in with one bulk insert per table and batch, and the next batch is digested while one is recorded.`;
       if (pAdding && profiled) {
         const stepShare = share(pAdding, 'hash-wasm', 'hashing-js', 'exif', 'mime');
         text +=
           ` In the CPU profile (${profiled.label}) the world worker's thread is idle ${fmtPct(share(pAdding, 'idle'))} of the adding phase (awaiting IndexedDB requests and commits, Blob reads, messages); the busiest categories: ${topCategories(pAdding, 4)}. ` +
-          (stepShare < 0.25
-            ? `Hashing, MIME and EXIF together are ${fmtPct(stepShare)}: **the adding phase is bound by per-file overhead around the steps** (one IndexedDB round trip and \`strict\` commit after another, PGlite's rows and the JavaScript around them, garbage collection), not by hashing or EXIF.`
-            : `Hashing, MIME and EXIF together are ${fmtPct(stepShare)} of it.`);
+          `Hashing, MIME and EXIF on this thread are ${fmtPct(stepShare)} of it (they run in the media workers).`;
       }
       out.push(text);
     }
@@ -648,7 +664,7 @@ function whatThisSays(result: IngestResult, l: Limits | null): string[] {
         `- **Thumbnails**: ${fmtRate(phase)} files/s in the thumbnail phase, ${fmtRatio(phase / l.oneWorkerFilesPerS)} of the same decode + resize + perceptual hashes + WebP loop alone in one worker (${fmtRate(l.oneWorkerFilesPerS)} files/s); two workers at once reach ${fmtRate(l.twoWorkerFilesPerS)} files/s (${(l.twoWorkerFilesPerS / l.oneWorkerFilesPerS).toFixed(2)}× one worker, on 2 cores shared with other work). ` +
         `Decoding the 1600×1067 JPEG and scaling it to 256 px is ${fmtPct(decodeShare)} of that loop (\`createImageBitmap\` alone ${formatMs(median(l.steps.decodeOnly))}, the \`drawImage\` downscale and \`getImageData\` ${formatMs(median(l.steps.decodeResize) - median(l.steps.decodeOnly))}); WebP encode is ${formatMs(median(l.steps.webpEncode))}, perceptual hashes ${formatMs(median(l.steps.perceptualHashes))}.`;
       if (pThumbs)
-        text += ` In the profile the worker thread is idle ${fmtPct(share(pThumbs, 'idle'))} of the thumbnail phase (\`createImageBitmap\` decodes off the thread, and each file's decode, encode and blob-store write are awaited one after the other); the busiest: ${topCategories(pThumbs, 3)}.`;
+        text += ` In the profile the worker thread is idle ${fmtPct(share(pThumbs, 'idle'))} of the thumbnail phase (decode, resize and WebP encode run in the two media workers; this thread computes the perceptual hashes and writes the rows); the busiest: ${topCategories(pThumbs, 3)}.`;
       if (decodeShare > 0.5) text += ' **The full-size JPEG decode is the bottleneck of the thumbnail phase.**';
       out.push(text);
     }
@@ -657,8 +673,8 @@ function whatThisSays(result: IngestResult, l: Limits | null): string[] {
     const r = rates(mixed.files, mixed.bytes, mixed.browsableMs);
     if (r)
       out.push(
-        `- **Large files**: the mixed set becomes browsable at ${fmtRate(r.mbPerS)} MB/s, ${fmtRatio(r.mbPerS / l.hashMbPerS)} of hashing alone (the five hashes over 4 MB slices read from the Blob: ${fmtRate(l.hashMbPerS)} MB/s) and ${fmtRatio(r.mbPerS / l.largeFloorMbPerS)} of hashing plus two IndexedDB writes of every byte one after the other (${fmtRate(l.largeFloorMbPerS)} MB/s). ` +
-          `Every byte is written to IndexedDB twice (into the queue by \`enqueueFiles\`, then into the blob store) and read back to be hashed; for large files hashing (with its reads) ${l.hashMbPerS < l.idbMbPerS ? 'is the slowest step' : 'is not the slowest step'} (IndexedDB add alone: ${fmtRate(l.idbMbPerS)} MB/s)${slowestHash(result)}.`,
+        `- **Large files**: the mixed set becomes browsable at ${fmtRate(r.mbPerS)} MB/s, ${fmtRatio(r.mbPerS / l.hashMbPerS)} of hashing alone (the five hashes over 4 MB slices read from the Blob: ${fmtRate(l.hashMbPerS)} MB/s) and ${fmtRatio(r.mbPerS / l.largeFloorMbPerS)} of hashing plus one IndexedDB write of every byte one after the other (${fmtRate(l.largeFloorMbPerS)} MB/s). ` +
+          `Every byte is written to IndexedDB once (into the queue by \`enqueueFiles\`; the blob store adopts that copy) and read back to be hashed, in 4 MB slices with the next slice read while this one is hashed; two files are hashed at once (one per media worker). For large files hashing (with its reads) ${l.hashMbPerS < l.idbMbPerS ? 'is the slowest step' : 'is not the slowest step'} (IndexedDB add alone: ${fmtRate(l.idbMbPerS)} MB/s)${slowestHash(result)}.`,
       );
   }
   return out;
@@ -704,14 +720,21 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
           [
             'To browsable, end to end',
             fmtRate(browsable?.filesPerS),
-            'Hash + EXIF path, one thread',
-            fmtRate(1000 / l.hashExifMs),
-            fmtRatio((browsable?.filesPerS ?? NaN) / (1000 / l.hashExifMs)),
+            'Digest (read, five hashes, MIME, EXIF), two workers in parallel',
+            fmtRate(l.digestTwoWorkerFilesPerS),
+            fmtRatio((browsable?.filesPerS ?? NaN) / l.digestTwoWorkerFilesPerS),
           ],
           [
             'Adding, after the first batch',
             fmtRate(steady),
-            'Adding-phase floor (+ 2 IndexedDB adds)',
+            'The same digest, two workers in parallel',
+            fmtRate(l.digestTwoWorkerFilesPerS),
+            fmtRatio((steady ?? NaN) / l.digestTwoWorkerFilesPerS),
+          ],
+          [
+            'Adding, after the first batch',
+            fmtRate(steady),
+            'Adding-phase floor, one thread (+ 1 IndexedDB add)',
             fmtRate(1000 / l.addingFloorMs),
             fmtRatio((steady ?? NaN) / (1000 / l.addingFloorMs)),
           ],
@@ -760,7 +783,7 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
           'Size',
           'Hand-over (`enqueueFiles` returned)',
           'To browsable · files/s · MB/s',
-          'Limit: five hashes · hash + 2 IndexedDB writes (MB/s)',
+          'Limit: five hashes · hash + 1 IndexedDB write (MB/s)',
           'Ingest ÷ limits',
           'Peak worker memory',
           'Failures',
@@ -798,7 +821,7 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
         [
           ['`createWorld` (fresh `opfs-ahp` world; not counted)', ...col((r) => formatMs(r.createMs))],
           ['Hand-over: last `enqueueFiles` call returned', ...col((r) => msOrNa(r.enqueueReturnedMs.at(-1) ?? null))],
-          ['First files recorded (first batch of up to 32)', ...col((r) => msOrNa(r.firstFileMs))],
+          ['First files recorded (first batch of up to 64)', ...col((r) => msOrNa(r.firstFileMs))],
           ['All files recorded (hashed, stored, in the database)', ...col((r) => msOrNa(r.allFilesMs))],
           ['Browsable (queue drained, metadata stage done)', ...col((r) => msOrNa(r.browsableMs))],
           ['Adding rate after the first batch', ...col((r) => `${fmtRate(steadyAddingRate(r))} files/s`)],
@@ -892,7 +915,7 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
               ]
             : []),
           ['IndexedDB add of the Blob, one `strict` transaction', formatMs(large.idbPutMs), fmtRate(l.idbMbPerS)],
-          ['Hash + two IndexedDB writes of every byte, one after the other (computed)', '', fmtRate(l.largeFloorMbPerS)],
+          ['Hash + one IndexedDB write of every byte, one after the other (computed)', '', fmtRate(l.largeFloorMbPerS)],
         ],
       ),
       '',
@@ -918,7 +941,7 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
     'How it was measured:',
     '',
     `- **Files**: ${result.generate.count.toLocaleString('en-US')} JPEGs generated in the page before any timing (two workers; this run: ${result.fixtures.generated} generated, ${result.fixtures.fromCache} read back from \`bench/out/ingest-fixtures/${result.fixtures.cacheKey}/\`, the bytes an earlier run generated with the same generator, size and browser): a different synthetic landscape per index on an OffscreenCanvas, \`convertToBlob('image/jpeg')\` at a quality searched per picture for about ${(options.jpegTargetBytes / 1000).toFixed(0)} KB (mean ${(jpegMean / 1000).toFixed(1)} KB, quality ${Math.min(...result.generate.qualities).toFixed(2)}–${Math.max(...result.generate.qualities).toFixed(2)}), then an APP1 EXIF segment from \`bench/browser/ingest-jpeg-fixtures.ts\` (Make, Model, DateTimeOriginal, exposure, GPS, and a 160×107 JPEG in IFD1) in place of JFIF. The mixed set's binaries are xorshift bytes behind an 8-byte tag (nothing a sniffer recognises).`,
-    `- **End to end**: per run a fresh world (\`createWorld('bench-ingest-N')\`, default store \`opfs-ahp\`, becomes current; the previous run's world is deleted before the clock starts), then \`enqueueFiles\` in chunks of ${options.chunk} (as the UI does) and \`ingestStatus()\` polled every ${options.pollMs} ms from the page. **Browsable**: every file done and the phase past \`adding\`. **Thumbnails done**: phase \`idle\` with no \`NeedsThumbnailMarker\` pending. Times are the first poll that saw the state (so up to one poll late). Runs after the first use fewer files, to keep the benchmark short; one of them is profiled (see above).`,
+    `- **End to end**: per run a fresh world (\`createWorld('bench-ingest-N')\`, default store \`opfs-ahp\`, becomes current; the previous run's world is deleted before the clock starts), then \`enqueueFiles\` in chunks as the UI hands them over (\`enqueueChunks\`: 64 files, then 500 at a time) and \`ingestStatus()\` polled every ${options.pollMs} ms from the page. **Browsable**: every file done and the phase past \`adding\`. **Thumbnails done**: phase \`idle\` with no \`NeedsThumbnailMarker\` pending. Times are the first poll that saw the state (so up to one poll late). Runs after the first use fewer files, to keep the benchmark short; one of them is profiled (see above).`,
     '- **Per step**: each step timed per file with `performance.now()` in the worker; IndexedDB adds store the same Blob in a fresh database; "32 per transaction" divides the transaction\'s time by its files. Two-worker numbers start both workers on half the files each and take the slower one\'s time.',
     `- The world worker is the app's own (one per page); the UI itself is idle during the runs (the benchmark calls \`damApi\` directly, so the Library page does not poll).`,
     '- Noise: the machine is shared with other work (the 1-minute load average is listed per run, and at the start and end above); the limits and the runs are measured minutes apart, so a ratio between them carries the difference in load, and runs of the same size can differ by a third. Compare numbers within one run of this benchmark, not across runs.',
@@ -929,9 +952,18 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
 
 export type { Summary };
 
+/** For iterating on the JPEG path: the full-size JPEG run and one profiled rep, no mixed set. */
+export const JPEGS_ONLY_OPTIONS: IngestOptions = { ...DEFAULT_OPTIONS, extraReps: 1, profiledRep: 2, mixedReps: 0 };
+
+function optionsFromEnvironment(): IngestOptions {
+  const mode = process.env.BENCH_INGEST_QUICK;
+  if (mode === 'jpegs') return JPEGS_ONLY_OPTIONS;
+  return mode ? QUICK_OPTIONS : DEFAULT_OPTIONS;
+}
+
 export const ingestBenchmark: Benchmark<IngestResult> = {
   id: 'ingest',
   title: 'Ingest throughput end to end, per stage and per step',
-  run: (context) => runIngestBench(context, process.env.BENCH_INGEST_QUICK ? QUICK_OPTIONS : DEFAULT_OPTIONS),
+  run: (context) => runIngestBench(context, optionsFromEnvironment()),
   markdown: ingestMarkdown,
 };

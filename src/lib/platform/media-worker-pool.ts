@@ -27,6 +27,11 @@ export class MediaWorkerPool {
     return typeof Worker === 'function';
   }
 
+  /** Starts the workers now (they load their code while the caller does other work). */
+  warm(): void {
+    this.members ??= this.start();
+  }
+
   async run<T>(call: (remote: Comlink.Remote<MediaWorkerApi>) => Promise<T>): Promise<T> {
     const members = (this.members ??= this.start());
     const member = members.reduce((best, m) => (m.inFlight < best.inFlight ? m : best));

@@ -13,6 +13,9 @@ export class PooledFileDigester extends FileDigester {
   digest(blob: Blob, name: string): Promise<FileDigest> {
     return this.pool.run((remote) => remote.digest(blob, name));
   }
+  override warm(): void {
+    this.pool.warm();
+  }
 }
 
 /**

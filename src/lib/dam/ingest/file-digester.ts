@@ -9,6 +9,8 @@ export abstract class FileDigester {
   /** How many files the ingest should hand over at once to keep every thread busy. */
   abstract readonly concurrency: number;
   abstract digest(blob: Blob, name: string): Promise<FileDigest>;
+  /** Gets ready for files about to come (starts workers), so the first batch does not wait for that. */
+  warm(): void {}
 }
 
 export class InThreadFileDigester extends FileDigester {

@@ -56,11 +56,13 @@ export class IngestRunner {
     private readonly queue: IngestQueue,
     options: IngestRunnerOptions = {},
   ) {
-    this.batchFiles = options.batchFiles ?? 32;
+    this.batchFiles = options.batchFiles ?? 64;
     this.batchBytes = options.batchBytes ?? 64 * 1024 * 1024;
   }
 
   async enqueue(files: readonly Omit<QueuedFile, 'id'>[]): Promise<void> {
+    // The media workers load their code while the files are written to the queue.
+    this.digester().warm();
     this.progress.queued(
       files.length,
       files.reduce((sum, f) => sum + f.file.size, 0),
@@ -176,6 +178,10 @@ export class IngestRunner {
     }
   }
 
+  private digester(): FileDigester {
+    return this.world.resources.has(FileDigester) ? this.world.resources.get(FileDigester) : new InThreadFileDigester();
+  }
+
   /**
    * Reads the next batch from the queue and digests its files, several at once (a pool of
    * digest workers keeps every core busy). Null when the queue holds nothing after `afterId`.
@@ -193,7 +199,7 @@ export class IngestRunner {
       ...(item.storageRef !== undefined && { storageRef: item.storageRef }),
     }));
     const unchanged = await findUnchangedLocations(this.world.db, sources);
-    const digester = this.world.resources.has(FileDigester) ? this.world.resources.get(FileDigester) : new InThreadFileDigester();
+    const digester = this.digester();
     const digest = (blob: Blob, name: string) => digester.digest(blob, name);
     const results = await mapConcurrent(batch, digester.concurrency * 2, async (item) => {
       const i = batch.indexOf(item);

@@ -1,11 +1,10 @@
 import type { IngestFileInput, IngestStatus } from '../../api/dam-api';
 import { damClient, errorMessage } from '../dam-client';
+import { enqueueChunks } from './enqueue-chunks';
 
 const POLL_MS = 300;
 /** Background work that stops moving (a step that keeps failing) is polled ever more slowly. */
 const SLOWEST_POLL_MS = 5000;
-/** Files per `enqueueFiles` call: a dropped folder of 50,000 files starts after the first batch. */
-const BATCH = 500;
 
 /**
  * True while files are being added, including queued files the worker has not started on yet
@@ -81,9 +80,9 @@ class IngestState {
     try {
       // A new batch after the last one finished starts a new summary.
       if ((await api.ingestStatus()).phase !== 'adding') await api.clearIngestResults();
-      for (let start = 0; start < files.length; start += BATCH) {
-        await api.enqueueFiles(files.slice(start, start + BATCH));
-        this.handingOver = Math.max(0, files.length - start - BATCH);
+      for (const [start, end] of enqueueChunks(files.length)) {
+        await api.enqueueFiles(files.slice(start, end));
+        this.handingOver = files.length - end;
         this.poll();
       }
     } finally {

@@ -68,17 +68,18 @@ test('a dropped folder of mixed files becomes a browsable library with thumbnail
 
 test('reloading in the middle of an ingest loses nothing and finishes the rest', async ({ page }) => {
   await openApp(page);
-  const count = 64;
-  // Distinct 1 MB files, so the batches take a moment and the reload lands mid-way.
+  const count = 200;
+  // Distinct 256 KB files, several batches of them, so the reload lands mid-way.
   await page.evaluate(async (n) => {
     const files = [];
     for (let i = 0; i < n; i++) {
-      const bytes = new Uint8Array(1024 * 1024);
+      const bytes = new Uint8Array(256 * 1024);
       for (let j = 0; j < bytes.length; j += 64) bytes[j] = (i * 7 + j) & 0xff;
       bytes[0] = i;
       files.push({ name: `file-${String(i).padStart(3, '0')}.bin`, path: `many/file-${i}.bin`, file: new Blob([bytes]), lastModified: 1 });
       // Two copies under other names: their queued bytes must go, not linger beside the stored ones.
-      if (i === 10 || i === 50) files.push({ name: `copy-${i}.bin`, path: `many/copy-${i}.bin`, file: new Blob([bytes]), lastModified: 1 });
+      if (i === 10 || i === 150)
+        files.push({ name: `copy-${i}.bin`, path: `many/copy-${i}.bin`, file: new Blob([bytes]), lastModified: 1 });
     }
     await globalThis.damApi!.enqueueFiles(files);
   }, count);

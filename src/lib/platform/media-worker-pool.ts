@@ -17,7 +17,10 @@ export class MediaWorkerPool {
 
   constructor(readonly size: number) {}
 
-  /** One media worker per core, keeping one core for the world worker and the page. At least 1. */
+  /**
+   * One media worker per core on two cores (the world worker mostly waits on them), one core
+   * left for the world worker and the page from three cores up; at most 4.
+   */
   static sizeFor(cores: number | undefined): number {
     return Math.max(1, Math.min(4, (cores ?? 2) - (cores !== undefined && cores > 2 ? 1 : 0)));
   }
@@ -41,14 +44,6 @@ export class MediaWorkerPool {
     } finally {
       member.inFlight--;
     }
-  }
-
-  terminate(): void {
-    for (const member of this.members ?? []) {
-      member.remote[Comlink.releaseProxy]();
-      member.worker.terminate();
-    }
-    this.members = null;
   }
 
   private start(): PoolMember[] {

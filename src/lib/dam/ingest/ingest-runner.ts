@@ -201,10 +201,10 @@ export class IngestRunner {
     const unchanged = await findUnchangedLocations(this.world.db, sources);
     const digester = this.digester();
     const digest = (blob: Blob, name: string) => digester.digest(blob, name);
-    const results = await mapConcurrent(batch, digester.concurrency * 2, async (item) => {
-      const i = batch.indexOf(item);
+    const indexes = batch.map((_, i) => i);
+    const results = await mapConcurrent(indexes, digester.concurrency * 2, async (i) => {
       if (this.cancelled || this.closed || unchanged.has(i)) return null;
-      this.progress.currentFile = item.name;
+      this.progress.currentFile = batch[i]!.name;
       return hashFile(sources[i]!, digest);
     });
     results.forEach((result, i) => {

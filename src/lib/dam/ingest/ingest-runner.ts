@@ -24,8 +24,12 @@ interface DigestedBatch {
   readonly outcomes: Map<number, IngestFileResult>;
 }
 
-function failure(item: QueuedFile, error: unknown): IngestFileResult {
+function failure(item: { readonly name: string }, error: unknown): IngestFileResult {
   return { name: item.name, entityId: null, created: false, error: describeIngestError(error) };
+}
+
+function success(item: QueuedFile, entityId: number, created: boolean): IngestFileResult {
+  return { name: item.name, entityId, created, error: null };
 }
 
 export interface IngestRunnerOptions {
@@ -83,7 +87,7 @@ export class IngestRunner {
         try {
           await this.queue.add([file]);
         } catch (inner) {
-          this.progress.finished({ name: file.name, entityId: null, created: false, error: describeIngestError(inner) }, file.file.size);
+          this.progress.finished(failure(file, inner), file.file.size);
         }
       }
     }
@@ -210,7 +214,7 @@ export class IngestRunner {
     results.forEach((result, i) => {
       const item = batch[i]!;
       const known = unchanged.get(i);
-      if (known !== undefined) outcomes.set(item.id, { name: item.name, entityId: known, created: false, error: null });
+      if (known !== undefined) outcomes.set(item.id, success(item, known, false));
       else if (result.status === 'rejected') outcomes.set(item.id, failure(item, result.reason));
       else if (result.value) hashed.push({ item, file: result.value });
     });
@@ -250,7 +254,7 @@ export class IngestRunner {
       );
       results.forEach((r, i) => {
         const { item } = prepared[i]!;
-        outcomes.set(item.id, { name: item.name, entityId: r.entityId, created: r.created, error: null });
+        outcomes.set(item.id, success(item, r.entityId, r.created));
       });
     } catch {
       // The batch rolled back. Drop the bytes it wrote (nothing references them now, and with
@@ -261,10 +265,10 @@ export class IngestRunner {
         try {
           if (file.wroteBlob) await this.blobs.putMany([blobEntryOf(file)]);
           const r = await this.world.transaction((tx) => recordFile(tx, file, now));
-          outcomes.set(item.id, { name: item.name, entityId: r.entityId, created: r.created, error: null });
+          outcomes.set(item.id, success(item, r.entityId, r.created));
         } catch (error) {
           await this.dropWrittenBlobs([file]);
-          outcomes.set(item.id, { name: item.name, entityId: null, created: false, error: describeIngestError(error) });
+          outcomes.set(item.id, failure(item, error));
         }
       }
     }

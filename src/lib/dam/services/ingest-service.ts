@@ -131,6 +131,7 @@ export async function hashFile(
   source: IngestSource,
   digest: (blob: Blob, name: string) => Promise<FileDigest> = digestFile,
 ): Promise<HashedFile> {
+  // Checked here too: an error from a worker arrives as a plain Error, not an EmptyFileError.
   if (source.blob.size === 0) throw new EmptyFileError();
   const digested = await digest(source.blob, source.name);
   return { ...digested, source, sha256: toHex(digested.hashes.sha256) };
@@ -185,10 +186,9 @@ export async function storeHashedFiles(
  * so a later rollback leaves at most an unreferenced blob, never a row without bytes.
  */
 export async function prepareFile(store: BlobStore, source: IngestSource): Promise<PreparedFile> {
-  const hashed = await hashFile(source);
-  const wroteBlob = !(await store.has(hashed.sha256)) && (await store.put(hashed.sha256, source.blob));
-  if (hashed.image?.preview) await store.put(hashed.image.preview.sha256, hashed.image.preview.bytes);
-  return { ...hashed, wroteBlob };
+  const { prepared, failures } = await storeHashedFiles(store, [await hashFile(source)]);
+  if (!prepared[0]) throw failures.get(0);
+  return prepared[0];
 }
 
 export class EmptyFileError extends Error {

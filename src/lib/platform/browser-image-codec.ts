@@ -1,5 +1,6 @@
 import { ImageCodec, ImageDecodeError, type DecodedImage, type RgbaImage } from '../dam/media/image-codec';
 import { renderPdfFirstPage } from '../dam/media/pdf-extractor';
+import { decodeJpegScaled } from './jpeg-scaled-decode';
 import { mp4FirstKeyframe } from './mp4-first-frame';
 
 const CORRUPT_MESSAGE = 'The image could not be decoded (it may be truncated or corrupt)';
@@ -69,6 +70,12 @@ export function jpegReachesEoi(bytes: Uint8Array): boolean {
  * Chromium paints a truncated JPEG's missing rows grey without reporting an error, so a JPEG
  * must end with EOI (after trailing zero padding) or its markers must reach EOI before its end.
  */
+function jpegIsComplete(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return true;
+  return endsWithEoi(bytes.subarray(Math.max(0, bytes.length - JPEG_TAIL_BYTES))) || jpegReachesEoi(bytes);
+}
+
+/** The same check on a Blob too large to hold in memory: its head and tail, then all of it only if needed. */
 async function checkJpegComplete(bytes: Blob): Promise<void> {
   const head = new Uint8Array(await bytes.slice(0, 3).arrayBuffer());
   if (head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff) return;
@@ -151,14 +158,30 @@ function decodeKeyframe(config: VideoDecoderConfig, chunk: EncodedVideoChunk): P
  */
 export class BrowserImageCodec extends ImageCodec {
   override async decode(stored: Blob, maxSide: number): Promise<DecodedImage> {
-    // One read into memory for a picture of ordinary size: a Blob kept in IndexedDB costs a
-    // round trip to the browser process per read, and the checks and the decoder read it 3 times.
-    const bytes = stored.size <= IN_MEMORY_DECODE_LIMIT ? new Blob([await stored.arrayBuffer()], { type: stored.type }) : stored;
-    await checkJpegComplete(bytes);
+    // Every Blob read costs a few milliseconds of CPU however small (BENCHMARKS.md): a picture
+    // of ordinary size is read once, checked and decoded from memory, and becomes a Blob again
+    // only for a full decode.
+    const inMemory = stored.size <= IN_MEMORY_DECODE_LIMIT ? new Uint8Array(await stored.arrayBuffer()) : null;
+    if (!inMemory) await checkJpegComplete(stored);
+    else if (!jpegIsComplete(inMemory)) throw new ImageDecodeError(CORRUPT_MESSAGE);
+    const scaled = inMemory ? await decodeJpegScaled(inMemory, maxSide) : null;
+    if (scaled) {
+      try {
+        const fit = fitWithin(scaled.originalWidth, scaled.originalHeight, maxSide);
+        return {
+          image: drawScaled(scaled.frame, fit.width, fit.height),
+          originalWidth: scaled.originalWidth,
+          originalHeight: scaled.originalHeight,
+        };
+      } finally {
+        scaled.frame.close();
+      }
+    }
     let bitmap: ImageBitmap;
     try {
       // A full decode, then one drawImage downscale: measured faster than createImageBitmap's
       // own resize options, and 'high' smoothing gives a proper area-like filter.
+      const bytes = inMemory ? new Blob([inMemory], { type: stored.type }) : stored;
       bitmap = await createImageBitmap(bytes, { imageOrientation: 'from-image' });
     } catch (error) {
       throw new ImageDecodeError(CORRUPT_MESSAGE, { cause: error });

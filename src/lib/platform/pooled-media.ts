@@ -1,6 +1,6 @@
 import { FileDigester } from '../dam/ingest/file-digester';
-import { ImageCodec, type DecodedImage, type RgbaImage } from '../dam/media/image-codec';
-import type { FileDigest } from '../dam/services/ingest-service';
+import { ImageCodec, type DecodedImage, type ImageThumbnail, type RgbaImage } from '../dam/media/image-codec';
+import type { DigestRequest, FileDigest } from '../dam/services/ingest-service';
 import type { MediaWorkerPool } from './media-worker-pool';
 
 /** Digests files in the media workers, several at once. */
@@ -12,6 +12,13 @@ export class PooledFileDigester extends FileDigester {
   }
   digest(blob: Blob, name: string): Promise<FileDigest> {
     return this.pool.run((remote) => remote.digest(blob, name));
+  }
+  /** The batch in a few parts, two per worker, so every worker has one part to read while it hashes another. */
+  async digestMany(files: readonly DigestRequest[]): Promise<PromiseSettledResult<FileDigest>[]> {
+    const partSize = Math.max(1, Math.ceil(files.length / (this.pool.size * 2)));
+    const parts = Array.from({ length: Math.ceil(files.length / partSize) }, (_, p) => files.slice(p * partSize, (p + 1) * partSize));
+    const results = await Promise.all(parts.map((part) => this.pool.run((remote) => remote.digestMany(part))));
+    return results.flat();
   }
   override warm(): void {
     this.pool.warm();
@@ -30,7 +37,7 @@ export class PooledImageCodec extends ImageCodec {
     private readonly local: ImageCodec,
   ) {
     super();
-    // createImageBitmap decodes off each worker's thread: 2 in flight per worker overlap them.
+    // A decode runs off each worker's thread: 2 in flight per worker overlap it with an encode.
     this.concurrency = pool.size * 2;
   }
   decode(bytes: Blob, maxSide: number): Promise<DecodedImage> {
@@ -39,6 +46,9 @@ export class PooledImageCodec extends ImageCodec {
   encodeWebp(image: RgbaImage, quality: number): Promise<Blob> {
     // Copied, not transferred: the caller keeps the pixels (a 256 px picture is ~260 KB).
     return this.pool.run((remote) => remote.encodeWebp(image, quality));
+  }
+  override imageThumbnail(bytes: Blob, maxSide: number, quality: number): Promise<ImageThumbnail> {
+    return this.pool.run((remote) => remote.imageThumbnail(bytes, maxSide, quality));
   }
   override videoPosterFrame(bytes: Blob, maxSide: number): Promise<RgbaImage | null> {
     return this.local.videoPosterFrame(bytes, maxSide);

@@ -3,15 +3,15 @@ import type { World } from '../../../src/lib/ecs';
 import { createDamWorld } from '../../../src/lib/dam/create-world';
 import { FileDigester, InThreadFileDigester } from '../../../src/lib/dam/ingest/file-digester';
 import { IngestRunner } from '../../../src/lib/dam/ingest/ingest-runner';
-import type { FileDigest } from '../../../src/lib/dam/services/ingest-service';
+import type { DigestRequest, FileDigest } from '../../../src/lib/dam/services/ingest-service';
 import { BlobStore } from '../../../src/lib/storage/blob-store';
 import { MemoryIngestQueue } from '../../../src/lib/storage/ingest-queue';
 import { MemoryBlobStore } from '../../../src/lib/storage/memory-blob-store';
 import { openTestDatabase } from '../helpers/test-database';
 
 /**
- * The real digest, on this thread, finishing in a scrambled order and counting how many files
- * are in flight at once: stands in for the browser's pool of media workers, which Node has not.
+ * The real digest, on this thread, in parts that finish in a scrambled order, counting how many
+ * parts are in flight at once: stands in for the browser's pool of media workers, which Node has not.
  */
 class ScrambledDigester extends FileDigester {
   readonly concurrency = 3;
@@ -19,16 +19,27 @@ class ScrambledDigester extends FileDigester {
   maxInFlight = 0;
   digested = 0;
   private readonly inner = new InThreadFileDigester();
-  async digest(blob: Blob, name: string): Promise<FileDigest> {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, (name.length * 7) % 5));
-      this.digested++;
-      return await this.inner.digest(blob, name);
-    } finally {
-      this.inFlight--;
-    }
+  digest(blob: Blob, name: string): Promise<FileDigest> {
+    return this.inner.digest(blob, name);
+  }
+  async digestMany(files: readonly DigestRequest[]): Promise<PromiseSettledResult<FileDigest>[]> {
+    const size = Math.max(1, Math.ceil(files.length / this.concurrency));
+    const parts = Array.from({ length: Math.ceil(files.length / size) }, (_, p) => files.slice(p * size, (p + 1) * size));
+    const results = await Promise.all(
+      parts.map(async (part, p) => {
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, ((parts.length - p) * 7) % 5));
+          const digested = await this.inner.digestMany(part);
+          this.digested += part.length;
+          return digested;
+        } finally {
+          this.inFlight--;
+        }
+      }),
+    );
+    return results.flat();
   }
 }
 

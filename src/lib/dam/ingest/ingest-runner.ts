@@ -5,15 +5,15 @@ import type { IngestQueue, QueuedFile } from '../../storage/ingest-queue';
 import {
   blobEntryOf,
   findEntityBySha256,
+  EmptyFileError,
   findUnchangedLocations,
-  hashFile,
   recordFile,
   recordFiles,
   storeHashedFiles,
   type HashedFile,
   type PreparedFile,
 } from '../services/ingest-service';
-import { mapConcurrent } from '../services/map-concurrent';
+import { toHex } from '../services/hash-service';
 import { FileDigester, InThreadFileDigester } from './file-digester';
 import { describeIngestError, isStorageFullError } from './ingest-errors';
 import { IngestProgress } from './ingest-progress';
@@ -203,20 +203,22 @@ export class IngestRunner {
       ...(item.storageRef !== undefined && { storageRef: item.storageRef }),
     }));
     const unchanged = await findUnchangedLocations(this.world.db, sources);
-    const digester = this.digester();
-    const digest = (blob: Blob, name: string) => digester.digest(blob, name);
-    const indexes = batch.map((_, i) => i);
-    const results = await mapConcurrent(indexes, digester.concurrency * 2, async (i) => {
-      if (this.cancelled || this.closed || unchanged.has(i)) return null;
-      this.progress.currentFile = batch[i]!.name;
-      return hashFile(sources[i]!, digest);
-    });
-    results.forEach((result, i) => {
-      const item = batch[i]!;
+    const toDigest: number[] = [];
+    batch.forEach((item, i) => {
       const known = unchanged.get(i);
       if (known !== undefined) outcomes.set(item.id, success(item, known, false));
-      else if (result.status === 'rejected') outcomes.set(item.id, failure(item, result.reason));
-      else if (result.value) hashed.push({ item, file: result.value });
+      // Here, not in a worker: an error from a worker arrives as a plain Error.
+      else if (item.file.size === 0) outcomes.set(item.id, failure(item, new EmptyFileError()));
+      else toDigest.push(i);
+    });
+    if (toDigest.length === 0 || this.cancelled || this.closed) return { batch, hashed, outcomes };
+    this.progress.currentFile = batch[toDigest[0]!]!.name;
+    const digests = await this.digester().digestMany(toDigest.map((i) => ({ blob: sources[i]!.blob, name: sources[i]!.name })));
+    digests.forEach((result, k) => {
+      const i = toDigest[k]!;
+      const item = batch[i]!;
+      if (result.status === 'rejected') outcomes.set(item.id, failure(item, result.reason));
+      else hashed.push({ item, file: { ...result.value, source: sources[i]!, sha256: toHex(result.value.hashes.sha256) } });
     });
     return { batch, hashed, outcomes };
   }

@@ -1,3 +1,5 @@
+import { perceptualHashes, type PerceptualHashes } from './perceptual-hash';
+
 /** Straight RGBA pixels, 4 bytes a pixel, row-major. */
 export interface RgbaImage {
   readonly width: number;
@@ -10,6 +12,16 @@ export interface DecodedImage {
   readonly image: RgbaImage;
   readonly originalWidth: number;
   readonly originalHeight: number;
+}
+
+/** A picture's thumbnail: its WebP bytes, sizes and perceptual hashes (no pixels, so it travels light). */
+export interface ImageThumbnail {
+  readonly webp: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+  readonly hashes: PerceptualHashes;
 }
 
 /** Bytes that are not a picture this codec can decode (truncated, corrupt, unsupported). */
@@ -32,6 +44,15 @@ export abstract class ImageCodec {
   abstract decode(bytes: Blob, maxSide: number): Promise<DecodedImage>;
   /** WebP bytes of the image at `quality` (0–1). */
   abstract encodeWebp(image: RgbaImage, quality: number): Promise<Blob>;
+  /**
+   * Decode, perceptual hashes and WebP encode of a picture in one call, so a codec that works in
+   * other threads does it all there and sends back only the small results.
+   */
+  async imageThumbnail(bytes: Blob, maxSide: number, quality: number): Promise<ImageThumbnail> {
+    const { image, originalWidth, originalHeight } = await this.decode(bytes, maxSide);
+    const webp = new Uint8Array(await (await this.encodeWebp(image, quality)).arrayBuffer());
+    return { webp, width: image.width, height: image.height, originalWidth, originalHeight, hashes: perceptualHashes(image) };
+  }
   /** A video's first shown frame, scaled to fit `maxSide`; null where this host cannot decode video. */
   videoPosterFrame(_bytes: Blob, _maxSide: number): Promise<RgbaImage | null> {
     return Promise.resolve(null);

@@ -9,7 +9,7 @@ import {
 } from '../components/media';
 import { assetKindOf } from '../media/asset-kind';
 import type { ImageCodec, RgbaImage } from '../media/image-codec';
-import { perceptualHashes, type PerceptualHashes } from '../media/perceptual-hash';
+import type { PerceptualHashes } from '../media/perceptual-hash';
 import { setThumbnail, type BlobWriteBatch } from './derived-blob-service';
 import { readStoredBlob, type StoredFile } from './stored-file-service';
 
@@ -20,8 +20,7 @@ const WEBP_QUALITY = 0.8;
 /** A thumbnail made but not yet saved: the pure, parallelisable part of the work. */
 export interface RenderedThumbnail {
   readonly file: StoredFile;
-  readonly picture: RgbaImage | null;
-  readonly webp: Blob | null;
+  readonly webp: { readonly bytes: Uint8Array | Blob; readonly width: number; readonly height: number } | null;
   readonly hashes: PerceptualHashes | null;
   readonly originalSize: { readonly width: number; readonly height: number } | null;
 }
@@ -35,26 +34,25 @@ export interface RenderedThumbnail {
 export async function renderThumbnail(blobs: BlobStore, codec: ImageCodec, file: StoredFile): Promise<RenderedThumbnail> {
   const kind = assetKindOf(file.mimeType);
   const blob = await readStoredBlob(blobs, file);
-  let picture: RgbaImage | null = null;
-  let hashes: PerceptualHashes | null = null;
-  let originalSize: RenderedThumbnail['originalSize'] = null;
   if (kind === 'image') {
-    const decoded = await codec.decode(blob, THUMBNAIL_SIZE);
-    picture = decoded.image;
-    hashes = perceptualHashes(picture);
-    originalSize = { width: decoded.originalWidth, height: decoded.originalHeight };
-  } else if (kind === 'video') {
-    picture = await codec.videoPosterFrame(blob, THUMBNAIL_SIZE);
-  } else if (kind === 'pdf') {
-    picture = await codec.pdfFirstPage(blob, THUMBNAIL_SIZE);
+    const made = await codec.imageThumbnail(blob, THUMBNAIL_SIZE, WEBP_QUALITY);
+    return {
+      file,
+      webp: { bytes: made.webp, width: made.width, height: made.height },
+      hashes: made.hashes,
+      originalSize: { width: made.originalWidth, height: made.originalHeight },
+    };
   }
-  const webp = picture ? await codec.encodeWebp(picture, WEBP_QUALITY) : null;
-  return { file, picture, webp, hashes, originalSize };
+  let picture: RgbaImage | null = null;
+  if (kind === 'video') picture = await codec.videoPosterFrame(blob, THUMBNAIL_SIZE);
+  else if (kind === 'pdf') picture = await codec.pdfFirstPage(blob, THUMBNAIL_SIZE);
+  const webp = picture ? { bytes: await codec.encodeWebp(picture, WEBP_QUALITY), width: picture.width, height: picture.height } : null;
+  return { file, webp, hashes: null, originalSize: null };
 }
 
 /** Writes a rendered thumbnail, its perceptual hashes and missing dimensions in the caller's transaction. */
 export async function saveThumbnail(tx: SqlExecutor, blobs: BlobStore, rendered: RenderedThumbnail, batch?: BlobWriteBatch): Promise<void> {
-  const { file, picture, webp, hashes, originalSize } = rendered;
+  const { file, webp, hashes, originalSize } = rendered;
   const id = file.entityId;
   if (hashes) {
     await ecs.setComponent(tx, id, ImagePerceptualPHashComponent.create({ hashValue: hashes.phash }));
@@ -64,9 +62,9 @@ export async function saveThumbnail(tx: SqlExecutor, blobs: BlobStore, rendered:
   if (originalSize && !(await ecs.getComponent(tx, id, ImageDimensionsComponent))) {
     await ecs.addComponent(tx, id, ImageDimensionsComponent.create({ widthPixels: originalSize.width, heightPixels: originalSize.height }));
   }
-  if (!picture || !webp) return;
+  if (!webp) return;
   const source = assetKindOf(file.mimeType);
-  await setThumbnail(tx, blobs, id, { bytes: webp, mimeType: 'image/webp', width: picture.width, height: picture.height, source }, batch);
+  await setThumbnail(tx, blobs, id, { bytes: webp.bytes, mimeType: 'image/webp', width: webp.width, height: webp.height, source }, batch);
 }
 
 /** Renders and saves one file's thumbnail (the sequential form, for callers with one file). */

@@ -5,10 +5,10 @@ import { NeedsArchiveExtractionMarker, NeedsMetadataExtractionMarker, NeedsThumb
 import { ImageCodec } from '../media/image-codec';
 import { extractArchiveMembers } from '../services/archive-service';
 import { extractMetadata } from '../services/metadata-service';
-import { loadStoredFiles, recordProcessingError } from '../services/stored-file-service';
+import { loadStoredFiles, recordProcessingError, type StoredFile } from '../services/stored-file-service';
 import { BlobWriteBatch } from '../services/derived-blob-service';
 import { mapConcurrent } from '../services/map-concurrent';
-import { renderThumbnail, saveThumbnail } from '../services/thumbnail-service';
+import { renderThumbnail, saveThumbnail, type RenderedThumbnail } from '../services/thumbnail-service';
 
 /*
  * Each system takes a bounded batch of marked entities, so a stage's transaction stays short
@@ -58,16 +58,26 @@ export const thumbnailSystem = defineSystem({
   async run({ tx, blobs, codec, entities }) {
     const files = await loadStoredFiles(tx, entities);
     const thumbnails = new BlobWriteBatch();
-    const rendered = await mapConcurrent(files, codec.concurrency, (file) => renderThumbnail(blobs, codec, file));
-    for (const [i, result] of rendered.entries()) {
-      const file = files[i]!;
-      try {
-        if (result.status === 'rejected') throw result.reason;
-        await withSavepoint(tx, () => saveThumbnail(tx, blobs, result.value, thumbnails));
-      } catch (error) {
-        await recordProcessingError(tx, file.entityId, 'thumbnail', error);
-      }
-    }
+    // Each thumbnail is saved as soon as it is rendered, one at a time on this thread, while the
+    // decoders go on with the next files: saving after the whole batch left them idle meanwhile.
+    let saved = Promise.resolve();
+    const save = (file: StoredFile, render: () => Promise<RenderedThumbnail>) => {
+      saved = saved.then(async () => {
+        try {
+          const rendered = await render();
+          await withSavepoint(tx, () => saveThumbnail(tx, blobs, rendered, thumbnails));
+        } catch (error) {
+          await recordProcessingError(tx, file.entityId, 'thumbnail', error);
+        }
+      });
+    };
+    await mapConcurrent(files, codec.concurrency, async (file) => {
+      const rendering = renderThumbnail(blobs, codec, file);
+      // Settled here (and awaited again in order by the save), so the slot frees for the next file.
+      await rendering.catch(() => undefined);
+      save(file, () => rendering);
+    });
+    await saved;
     await thumbnails.flush(blobs);
   },
 });

@@ -29,7 +29,8 @@ export type LimitRequest =
   | { readonly id: number; readonly op: 'jpegSteps'; readonly files: readonly LimitFile[]; readonly warmup: number }
   | { readonly id: number; readonly op: 'thumbnailWall'; readonly files: readonly LimitFile[]; readonly warmup: number }
   | { readonly id: number; readonly op: 'digestWall'; readonly files: readonly LimitFile[]; readonly warmup: number }
-  | { readonly id: number; readonly op: 'large'; readonly megabytes: number; readonly seed: number };
+  | { readonly id: number; readonly op: 'large'; readonly megabytes: number; readonly seed: number }
+  | { readonly id: number; readonly op: 'hashInMemory'; readonly megabytes: number; readonly seed: number };
 
 /** Per-file milliseconds of each step, over the same files. */
 export interface JpegStepTimes {
@@ -244,6 +245,22 @@ async function large(megabytes: number, seed: number): Promise<LargeTimes> {
   return { bytes: blob.size, webcryptoSha256Ms: t1 - t0, fiveHashesStreamedMs: t2 - t1, idbPutMs, perHashMs };
 }
 
+/**
+ * The five hash-wasm hashers over random bytes already in memory (4 MB updates, no reads): the
+ * most one thread can hash. Run in two workers at once, it is this machine's hashing ceiling.
+ */
+async function hashInMemory(megabytes: number, seed: number): Promise<{ bytes: number; ms: number }> {
+  const bytes = new Uint8Array(await randomBlob(megabytes, seed).arrayBuffer());
+  const slices = (from: Uint8Array) =>
+    Array.from({ length: Math.ceil(from.length / (4 * 1024 * 1024)) }, (_, i) =>
+      from.subarray(i * 4 * 1024 * 1024, (i + 1) * 4 * 1024 * 1024),
+    );
+  await hashChunks(slices(bytes.subarray(0, 4 * 1024 * 1024)));
+  const t0 = performance.now();
+  await hashChunks(slices(bytes));
+  return { bytes: bytes.length, ms: performance.now() - t0 };
+}
+
 async function handle(request: LimitRequest): Promise<unknown> {
   switch (request.op) {
     case 'jpegSteps':
@@ -254,6 +271,8 @@ async function handle(request: LimitRequest): Promise<unknown> {
       return digestWall(request.files, request.warmup);
     case 'large':
       return large(request.megabytes, request.seed);
+    case 'hashInMemory':
+      return hashInMemory(request.megabytes, request.seed);
   }
 }
 

@@ -99,6 +99,8 @@ export interface LimitsReport {
   readonly digestOneWorker: { files: number; ms: number };
   readonly digestTwoWorkers: { files: number; ms: number; perWorker: { files: number; ms: number }[] };
   readonly large: LargeTimes;
+  /** The five hashers over bytes in memory: one worker, then two workers at once (each its own bytes). */
+  readonly hashCeiling: { readonly bytesPerWorker: number; readonly oneWorkerMs: number; readonly twoWorkersMs: number };
 }
 
 interface PageState {
@@ -490,6 +492,13 @@ async function limits(options: LimitsOptions): Promise<LimitsReport> {
     const thumbnails = await oneAndTwo('thumbnailWall');
     const digests = await oneAndTwo('digestWall');
     const large = await a.call<LargeTimes>({ op: 'large', megabytes: options.largeMegabytes, seed: 7 });
+    type Hashed = { bytes: number; ms: number };
+    const hashOne = await a.call<Hashed>({ op: 'hashInMemory', megabytes: options.largeMegabytes, seed: 11 });
+    const hashTwo = await Promise.all([
+      a.call<Hashed>({ op: 'hashInMemory', megabytes: options.largeMegabytes, seed: 12 }),
+      b.call<Hashed>({ op: 'hashInMemory', megabytes: options.largeMegabytes, seed: 13 }),
+    ]);
+    const hashCeiling = { bytesPerWorker: hashOne.bytes, oneWorkerMs: hashOne.ms, twoWorkersMs: Math.max(...hashTwo.map((h) => h.ms)) };
     return {
       steps,
       thumbnailOneWorker: thumbnails.one,
@@ -497,6 +506,7 @@ async function limits(options: LimitsOptions): Promise<LimitsReport> {
       digestOneWorker: digests.one,
       digestTwoWorkers: digests.two,
       large,
+      hashCeiling,
     };
   } finally {
     a.terminate();

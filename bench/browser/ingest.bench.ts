@@ -1,10 +1,11 @@
 import type { Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBrowser } from '../lib/bundle';
+import { availableParallelism, loadavg } from 'node:os';
+import { cpuBetween, sampleCpuEvery, type CpuUse } from '../lib/process-cpu';
 import { sampleHeap, WorkerTargets, type HeapSample, type WorkerTarget } from '../lib/cdp-worker';
 import { breakdown, CATEGORY_NOTES, PROFILE_CATEGORIES, startProfile, type ProfileBreakdown } from '../lib/cpu-profile';
 import { describeMachine } from '../lib/machine';
@@ -124,6 +125,8 @@ export interface IngestRun extends IngestRunReport {
   readonly heap: HeapPeak | null;
   /** Where the world worker's time went (profiled repetition only): adding phase, thumbnail phase. */
   readonly profile: ProfileBreakdown[] | null;
+  /** CPU time of the browser's processes in the adding phase and the thumbnail phase. */
+  readonly cpu: { readonly adding: CpuUse | null; readonly thumbnails: CpuUse | null } | null;
 }
 
 export interface IngestResult {
@@ -135,6 +138,8 @@ export interface IngestResult {
   readonly mixedSet: MixedReport | null;
   readonly limits: LimitsReport | null;
   readonly limitsError: string | null;
+  /** CPU time of the browser's processes while the per-step limits ran (all steps together). */
+  readonly limitsCpu: CpuUse | null;
   readonly runs: IngestRun[];
   readonly errors: string[];
   /** Where the worker memory numbers come from. */
@@ -290,6 +295,8 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
   const runs: IngestRun[] = [];
   const loadDuringRuns: IngestResult['loadDuringRuns'] = [];
   let memorySource = 'none';
+  const cpuSampler = sampleCpuEvery(100);
+  let limitsCpu: CpuUse | null = null;
   let heap: ReturnType<typeof sampleHeap> | null = null;
   let targets: WorkerTargets | null = null;
   let worldWorker: WorkerTarget | null = null;
@@ -317,6 +324,7 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
     let limitsError: string | null = null;
     try {
       const l0 = performance.now();
+      const limitsFrom = Date.now();
       limits = await withTimeout(
         inPage(page, 'limits', {
           workerCode: limitsCode,
@@ -327,6 +335,7 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
         300_000,
         'limits',
       );
+      limitsCpu = cpuBetween(cpuSampler.samples, limitsFrom, Date.now());
       log(`per-step limits measured in ${formatMs(performance.now() - l0)}`);
     } catch (error) {
       limitsError = messageOf(error);
@@ -369,7 +378,14 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
             { label: 'thumbnails', fromEpochMs: browsableAt, toEpochMs: report.endEpochMs },
           ]);
         }
-        runs.push({ ...report, label: step.label, set: step.set, heap: null, profile });
+        const browsableEpoch = report.browsableMs === null ? null : report.startEpochMs + report.browsableMs;
+        const thumbnailsEpoch = report.thumbnailsMs === null ? null : report.startEpochMs + report.thumbnailsMs;
+        const cpu = {
+          adding: browsableEpoch === null ? null : cpuBetween(cpuSampler.samples, report.startEpochMs, browsableEpoch),
+          thumbnails:
+            browsableEpoch === null || thumbnailsEpoch === null ? null : cpuBetween(cpuSampler.samples, browsableEpoch, thumbnailsEpoch),
+        };
+        runs.push({ ...report, label: step.label, set: step.set, heap: null, profile, cpu });
         loadDuringRuns.push({ label: step.label, start: loadStart, end: loadavg()[0]! });
         const rate = (ms: number | null) =>
           ms === null
@@ -385,6 +401,7 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
       }
     }
     await heap?.stop();
+    cpuSampler.stop();
     const heapSamples = heap?.samples ?? [];
     return {
       options,
@@ -394,6 +411,7 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
       mixedSet,
       limits,
       limitsError,
+      limitsCpu,
       runs: runs.map((run) => ({ ...run, heap: heapPeak(heapSamples, run.startEpochMs, run.endEpochMs) })),
       errors,
       memorySource,
@@ -401,6 +419,7 @@ export async function runIngestBench(context: BenchContext, options: IngestOptio
       loadDuringRuns,
     };
   } finally {
+    cpuSampler.stop();
     await heap?.stop();
     await targets?.detach();
     await session.close();
@@ -585,6 +604,45 @@ function stepRows(l: Limits, result: IngestResult): { rows: string[][]; composit
   return { rows, composite };
 }
 
+const cores = () => availableParallelism();
+
+/** Per run and phase: CPU ms per file by process type, cores busy, and the rate the cores allow at that cost. */
+function processCpuTable(runs: readonly IngestRun[]): string | null {
+  const phases = runs.flatMap((r) =>
+    (
+      [
+        ['adding', r.cpu?.adding ?? null],
+        ['thumbnails', r.set === 'mixed' ? null : (r.cpu?.thumbnails ?? null)],
+      ] as const
+    ).flatMap(([phase, use]) =>
+      use ? [{ label: `${r.label}: ${phase === 'adding' ? 'adding (to browsable)' : 'thumbnail phase'}`, files: r.files, use }] : [],
+    ),
+  );
+  if (phases.length === 0) return null;
+  const types = ['renderer', 'browser', 'gpu-process', 'utility'];
+  const perFile = (ms: number, files: number) => `${(ms / files).toFixed(2)} ms`;
+  return table(
+    [
+      'Run: phase',
+      ...types.map((t) => (t === 'utility' ? 'utility and other, per file' : `${t}, per file`)),
+      'All browser processes, per file',
+      'Cores busy (browser / whole machine)',
+      'Rate · rate the CPU allows at this cost',
+    ],
+    phases.map(({ label, files, use }) => {
+      const other = use.browserTotalMs - types.reduce((sum, t) => sum + (use.byType[t] ?? 0), 0);
+      const ceiling = (cores() * 1000 * files) / use.browserTotalMs;
+      return [
+        label,
+        ...types.map((t, i) => perFile((use.byType[t] ?? 0) + (i === types.length - 1 ? Math.max(0, other) : 0), files)),
+        perFile(use.browserTotalMs, files),
+        `${(use.browserTotalMs / use.wallMs).toFixed(2)} / ${(use.machineBusyMs / use.wallMs).toFixed(2)}`,
+        `${fmtRate((files * 1000) / use.wallMs)} · ${fmtRate(ceiling)} files/s`,
+      ];
+    }),
+  );
+}
+
 function profileTable(run: IngestRun): string | null {
   if (!run.profile) return null;
   const [adding, thumbs] = run.profile;
@@ -662,12 +720,30 @@ function whatThisSays(result: IngestResult, l: Limits | null): string[] {
       const decodeShare = median(l.steps.decodeResize) / l.thumbnailSumMs;
       let text =
         `- **Thumbnails**: ${fmtRate(phase)} files/s in the thumbnail phase, ${fmtRatio(phase / l.oneWorkerFilesPerS)} of the same decode + resize + perceptual hashes + WebP loop alone in one worker (${fmtRate(l.oneWorkerFilesPerS)} files/s); two workers at once reach ${fmtRate(l.twoWorkerFilesPerS)} files/s (${(l.twoWorkerFilesPerS / l.oneWorkerFilesPerS).toFixed(2)}× one worker, on 2 cores shared with other work). ` +
-        `Decoding the 1600×1067 JPEG and scaling it to 256 px is ${fmtPct(decodeShare)} of that loop (\`createImageBitmap\` alone ${formatMs(median(l.steps.decodeOnly))}, the \`drawImage\` downscale and \`getImageData\` ${formatMs(median(l.steps.decodeResize) - median(l.steps.decodeOnly))}); WebP encode is ${formatMs(median(l.steps.webpEncode))}, perceptual hashes ${formatMs(median(l.steps.perceptualHashes))}.`;
+        `Decoding the 1600×1067 JPEG at a reduced scale (WebCodecs \`ImageDecoder\` with a desired size, so libjpeg-turbo scales in the DCT) and resizing it to 256 px takes ${formatMs(median(l.steps.decodeResize))}, ${fmtPct(decodeShare)} of that loop (a full-size \`createImageBitmap\` decode alone: ${formatMs(median(l.steps.decodeOnly))}); WebP encode is ${formatMs(median(l.steps.webpEncode))}, perceptual hashes ${formatMs(median(l.steps.perceptualHashes))}.`;
       if (pThumbs)
-        text += ` In the profile the worker thread is idle ${fmtPct(share(pThumbs, 'idle'))} of the thumbnail phase (decode, resize and WebP encode run in the two media workers; this thread computes the perceptual hashes and writes the rows); the busiest: ${topCategories(pThumbs, 3)}.`;
-      if (decodeShare > 0.5) text += ' **The full-size JPEG decode is the bottleneck of the thumbnail phase.**';
+        text += ` In the profile the world worker's thread is idle ${fmtPct(share(pThumbs, 'idle'))} of the thumbnail phase (decode, resize, perceptual hashes and WebP encode run in the two media workers, one call a file; this thread reads the files and writes the rows, each as soon as its thumbnail is back); the busiest: ${topCategories(pThumbs, 3)}.`;
+      if (decodeShare > 0.5) text += ' **The JPEG decode is the bottleneck of the thumbnail phase.**';
       out.push(text);
     }
+  }
+  const adding = main?.cpu?.adding;
+  const thumbs = main?.cpu?.thumbnails;
+  if (main && adding) {
+    const perFile = adding.browserTotalMs / main.files;
+    let text = `- **CPU**: adding costs ${formatMs(perFile)} of CPU a file across the browser's processes (renderer ${formatMs((adding.byType['renderer'] ?? 0) / main.files)}, browser process ${formatMs((adding.byType['browser'] ?? 0) / main.files)}: IndexedDB and its blob files), with ${(adding.machineBusyMs / adding.wallMs).toFixed(2)} of ${cores()} cores busy; at that cost ${cores()} cores allow at most ${fmtRate((cores() * 1000) / perFile)} files/s, and 200 files/s would need ${formatMs((cores() * 1000) / 200)} a file or less.`;
+    if (thumbs && l) {
+      const thumbPerFile = thumbs.browserTotalMs / main.files;
+      text += ` The thumbnail phase costs ${formatMs(thumbPerFile)} a file (browser process ${formatMs((thumbs.byType['browser'] ?? 0) / main.files)}), with ${(thumbs.machineBusyMs / thumbs.wallMs).toFixed(2)} cores busy; at that cost the cores allow ${fmtRate((cores() * 1000) / thumbPerFile)} files/s, ${fmtRatio((cores() * 1000) / thumbPerFile / l.twoWorkerFilesPerS)} of the two-worker limit.`;
+    }
+    out.push(text);
+  }
+  const ceiling = result.limits?.hashCeiling;
+  if (ceiling) {
+    const mb = ceiling.bytesPerWorker / MB;
+    out.push(
+      `- **Hashing ceiling**: the five hash-wasm hashers over bytes already in memory run at ${fmtRate(mb / (ceiling.oneWorkerMs / 1000))} MB/s in one worker and ${fmtRate((2 * mb) / (ceiling.twoWorkersMs / 1000))} MB/s in two at once, with nothing read or stored; WebCrypto's SHA-256 (${fmtRate(l?.webcryptoMbPerS)} MB/s here) is no faster than hash-wasm's on large inputs in this Chromium, so the ingest uses it only for small files in memory.`,
+    );
   }
   if (mixed && l) {
     const r = rates(mixed.files, mixed.bytes, mixed.browsableMs);
@@ -868,6 +944,14 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
       ),
       '',
     );
+    const cpuTable = processCpuTable(stageRuns);
+    if (cpuTable)
+      lines.push(
+        `CPU time of the browser's processes (Linux \`/proc\`, sampled every 100 ms), per file. The renderer holds the page, the world worker and the media workers; the browser process does IndexedDB and its blob files; the GPU process paints the canvases. On ${cores()} cores, a phase can go no faster than ${cores()} × 1000 ms ÷ its CPU ms per file, whatever the pipeline does:`,
+        '',
+        cpuTable,
+        '',
+      );
     const profiled = result.runs.find((r) => r.profile);
     const profile = profiled ? profileTable(profiled) : null;
     if (profiled && profile)
@@ -916,6 +1000,24 @@ export function ingestMarkdown(result: IngestResult, meta: RunMeta): string {
             : []),
           ['IndexedDB add of the Blob, one `strict` transaction', formatMs(large.idbPutMs), fmtRate(l.idbMbPerS)],
           ['Hash + one IndexedDB write of every byte, one after the other (computed)', '', fmtRate(l.largeFloorMbPerS)],
+          ...(result.limits.hashCeiling
+            ? (() => {
+                const c = result.limits.hashCeiling;
+                const mb = c.bytesPerWorker / MB;
+                return [
+                  [
+                    `The five hashers, bytes already in memory, one worker (${mb.toFixed(0)} MB)`,
+                    formatMs(c.oneWorkerMs),
+                    fmtRate(mb / (c.oneWorkerMs / 1000)),
+                  ],
+                  [
+                    `**The same in two workers at once** (${mb.toFixed(0)} MB each, the slower one's time): this machine's hashing ceiling`,
+                    formatMs(c.twoWorkersMs),
+                    fmtRate((2 * mb) / (c.twoWorkersMs / 1000)),
+                  ],
+                ];
+              })()
+            : []),
         ],
       ),
       '',

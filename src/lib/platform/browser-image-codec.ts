@@ -157,12 +157,13 @@ function decodeKeyframe(config: VideoDecoderConfig, chunk: EncodedVideoChunk): P
  * WebCodecs; PDF pages with pdf.js.
  */
 export class BrowserImageCodec extends ImageCodec {
-  override async decode(stored: Blob, maxSide: number): Promise<DecodedImage> {
+  override async decode(stored: Blob | Uint8Array<ArrayBuffer>, maxSide: number): Promise<DecodedImage> {
     // Every Blob read costs a few milliseconds of CPU however small (BENCHMARKS.md): a picture
     // of ordinary size is read once, checked and decoded from memory, and becomes a Blob again
     // only for a full decode.
-    const inMemory = stored.size <= IN_MEMORY_DECODE_LIMIT ? new Uint8Array(await stored.arrayBuffer()) : null;
-    if (!inMemory) await checkJpegComplete(stored);
+    const inMemory =
+      stored instanceof Uint8Array ? stored : stored.size <= IN_MEMORY_DECODE_LIMIT ? new Uint8Array(await stored.arrayBuffer()) : null;
+    if (!inMemory) await checkJpegComplete(stored as Blob);
     else if (!jpegIsComplete(inMemory)) throw new ImageDecodeError(CORRUPT_MESSAGE);
     const scaled = inMemory ? await decodeJpegScaled(inMemory, maxSide) : null;
     if (scaled) {
@@ -181,7 +182,7 @@ export class BrowserImageCodec extends ImageCodec {
     try {
       // A full decode, then one drawImage downscale: measured faster than createImageBitmap's
       // own resize options, and 'high' smoothing gives a proper area-like filter.
-      const bytes = inMemory ? new Blob([inMemory], { type: stored.type }) : stored;
+      const bytes = inMemory ? new Blob([inMemory]) : (stored as Blob);
       bitmap = await createImageBitmap(bytes, { imageOrientation: 'from-image' });
     } catch (error) {
       throw new ImageDecodeError(CORRUPT_MESSAGE, { cause: error });

@@ -5,7 +5,8 @@ import type { DigestRequest, FileDigest } from '../dam/services/ingest-service';
 export interface MediaWorkerApi {
   digest(blob: Blob, name: string): Promise<FileDigest>;
   digestMany(files: readonly DigestRequest[]): Promise<PromiseSettledResult<FileDigest>[]>;
-  decode(bytes: Blob, maxSide: number): Promise<DecodedImage>;
+  decode(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number): Promise<DecodedImage>;
   encodeWebp(image: RgbaImage, quality: number): Promise<Blob>;
-  imageThumbnail(bytes: Blob, maxSide: number, quality: number): Promise<ImageThumbnail>;
+  imageThumbnail(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number, quality: number): Promise<ImageThumbnail>;
+  imageThumbnails(pictures: readonly Blob[], maxSide: number, quality: number): Promise<PromiseSettledResult<ImageThumbnail>[]>;
 }

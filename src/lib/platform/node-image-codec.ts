@@ -179,8 +179,8 @@ function ensureWebpEncoder(): Promise<void> {
 
 /** Pictures in Node: JPEG with jpeg-js, PNG with pngjs, WebP out with libwebp (WASM). */
 export class NodeImageCodec extends ImageCodec {
-  override async decode(bytes: Blob, maxSide: number): Promise<DecodedImage> {
-    const data = new Uint8Array(await bytes.arrayBuffer());
+  override async decode(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number): Promise<DecodedImage> {
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(await bytes.arrayBuffer());
     const format = sniffFormat(data);
     let raw: RgbaImage;
     let orientation = 1;

@@ -40,15 +40,19 @@ export class PooledImageCodec extends ImageCodec {
     // A decode runs off each worker's thread: 2 in flight per worker overlap it with an encode.
     this.concurrency = pool.size * 2;
   }
-  decode(bytes: Blob, maxSide: number): Promise<DecodedImage> {
+  decode(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number): Promise<DecodedImage> {
     return this.pool.run((remote) => remote.decode(bytes, maxSide));
   }
   encodeWebp(image: RgbaImage, quality: number): Promise<Blob> {
     // Copied, not transferred: the caller keeps the pixels (a 256 px picture is ~260 KB).
     return this.pool.run((remote) => remote.encodeWebp(image, quality));
   }
-  override imageThumbnail(bytes: Blob, maxSide: number, quality: number): Promise<ImageThumbnail> {
+  override imageThumbnail(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number, quality: number): Promise<ImageThumbnail> {
     return this.pool.run((remote) => remote.imageThumbnail(bytes, maxSide, quality));
+  }
+  /** In one worker, which reads the small pictures together: callers split a batch into parts for the pool. */
+  override imageThumbnails(pictures: readonly Blob[], maxSide: number, quality: number): Promise<PromiseSettledResult<ImageThumbnail>[]> {
+    return this.pool.run((remote) => remote.imageThumbnails(pictures, maxSide, quality));
   }
   override videoPosterFrame(bytes: Blob, maxSide: number): Promise<RgbaImage | null> {
     return this.local.videoPosterFrame(bytes, maxSide);

@@ -1,3 +1,4 @@
+import { forEachRead } from '../services/grouped-read';
 import { perceptualHashes, type PerceptualHashes } from './perceptual-hash';
 
 /** Straight RGBA pixels, 4 bytes a pixel, row-major. */
@@ -41,17 +42,21 @@ export abstract class ImageCodec {
    */
   readonly concurrency: number = 3;
   /** Decodes `bytes` (JPEG, PNG, GIF, WebP, BMP…) and scales it to fit `maxSide`. */
-  abstract decode(bytes: Blob, maxSide: number): Promise<DecodedImage>;
+  abstract decode(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number): Promise<DecodedImage>;
   /** WebP bytes of the image at `quality` (0–1). */
   abstract encodeWebp(image: RgbaImage, quality: number): Promise<Blob>;
   /**
    * Decode, perceptual hashes and WebP encode of a picture in one call, so a codec that works in
    * other threads does it all there and sends back only the small results.
    */
-  async imageThumbnail(bytes: Blob, maxSide: number, quality: number): Promise<ImageThumbnail> {
+  async imageThumbnail(bytes: Blob | Uint8Array<ArrayBuffer>, maxSide: number, quality: number): Promise<ImageThumbnail> {
     const { image, originalWidth, originalHeight } = await this.decode(bytes, maxSide);
     const webp = new Uint8Array(await (await this.encodeWebp(image, quality)).arrayBuffer());
     return { webp, width: image.width, height: image.height, originalWidth, originalHeight, hashes: perceptualHashes(image) };
+  }
+  /** `imageThumbnail` for several pictures, in input order, each settled on its own; small files are read together. */
+  imageThumbnails(pictures: readonly Blob[], maxSide: number, quality: number): Promise<PromiseSettledResult<ImageThumbnail>[]> {
+    return forEachRead(pictures, (i, bytes) => this.imageThumbnail(bytes ?? pictures[i]!, maxSide, quality));
   }
   /** A video's first shown frame, scaled to fit `maxSide`; null where this host cannot decode video. */
   videoPosterFrame(_bytes: Blob, _maxSide: number): Promise<RgbaImage | null> {

@@ -15,6 +15,7 @@ import { imageFactComponents, readImageFacts, type ImageFacts } from './image-fa
 import { assetKindOf } from '../media/asset-kind';
 import { blobChunks, hashBytes, hashChunks, toHex, type ContentHashes } from './hash-service';
 import { detectMimeType, MIME_SNIFF_BYTES } from './mime-service';
+import { forEachRead, ownBuffer } from './grouped-read';
 
 /** Files up to this size are read in one go (one read is cheaper than many); larger ones stream. */
 const WHOLE_READ_LIMIT = 16 * 1024 * 1024;
@@ -130,82 +131,25 @@ async function imageFactsOf(bytes: Uint8Array, mimeType: string): Promise<ImageF
 }
 
 /** Digests bytes already in memory (which may be a view into a larger buffer). */
-async function digestBytes(view: Uint8Array, name: string): Promise<FileDigest> {
+async function digestBytes(view: Uint8Array<ArrayBuffer>, name: string): Promise<FileDigest> {
   // A buffer of its own, so nothing a parser returns (a Uint8Array field) can be a view into the
   // whole group's buffer, which sending the digest to another thread would copy along.
-  const bytes = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : view.slice();
+  const bytes = ownBuffer(view);
   const [hashes, mimeType] = await Promise.all([hashBytes(bytes), detectMimeType(bytes, name)]);
   return { hashes, mimeType, image: await imageFactsOf(bytes, mimeType) };
 }
-
-/** Files up to this size are read together with others, up to `GROUP_READ_BYTES` a read. */
-const GROUP_READ_FILE_LIMIT = 4 * 1024 * 1024;
-const GROUP_READ_BYTES = 16 * 1024 * 1024;
 
 export interface DigestRequest {
   readonly blob: Blob;
   readonly name: string;
 }
 
-/** Consecutive runs of small, non-empty files, each run at most `GROUP_READ_BYTES`; each other file alone. */
-function readGroups(files: readonly DigestRequest[]): number[][] {
-  const groups: number[][] = [];
-  let run: number[] = [];
-  let runBytes = 0;
-  files.forEach(({ blob }, i) => {
-    const small = blob.size > 0 && blob.size <= GROUP_READ_FILE_LIMIT;
-    if (run.length > 0 && (!small || runBytes + blob.size > GROUP_READ_BYTES)) {
-      groups.push(run);
-      run = [];
-      runBytes = 0;
-    }
-    if (small) {
-      run.push(i);
-      runBytes += blob.size;
-    } else groups.push([i]);
-  });
-  if (run.length > 0) groups.push(run);
-  return groups;
-}
-
-async function settle<T>(work: () => Promise<T>): Promise<PromiseSettledResult<T>> {
-  try {
-    return { status: 'fulfilled', value: await work() };
-  } catch (reason) {
-    return { status: 'rejected', reason };
-  }
-}
-
-/**
- * Digests several files on this thread, in input order, each settled on its own. Small files
- * are read together, as one Blob made of theirs: in Chromium every Blob read costs a few
- * milliseconds of CPU in two processes however small the file, which for 100 KB photos was a
- * third of the cost of adding them (BENCHMARKS.md). A group that cannot be read whole (a file
- * gone from the disk) is read file by file, so each file gets its own outcome.
- */
-export async function digestFiles(files: readonly DigestRequest[]): Promise<PromiseSettledResult<FileDigest>[]> {
-  const results: PromiseSettledResult<FileDigest>[] = new Array(files.length);
-  for (const group of readGroups(files)) {
-    let buffer: ArrayBuffer | null = null;
-    if (group.length > 1) {
-      const parts = group.map((i) => files[i]!.blob);
-      const expected = parts.reduce((sum, b) => sum + b.size, 0);
-      buffer = await new Blob(parts)
-        .arrayBuffer()
-        .then((read) => (read.byteLength === expected ? read : null))
-        .catch(() => null);
-    }
-    let offset = 0;
-    for (const i of group) {
-      const { blob, name } = files[i]!;
-      if (buffer) {
-        const view = new Uint8Array(buffer, offset, blob.size);
-        offset += blob.size;
-        results[i] = await settle(() => digestBytes(view, name));
-      } else results[i] = await settle(() => digestFile(blob, name));
-    }
-  }
-  return results;
+/** Digests several files on this thread, in input order, each settled on its own; small files are read together (`forEachRead`). */
+export function digestFiles(files: readonly DigestRequest[]): Promise<PromiseSettledResult<FileDigest>[]> {
+  return forEachRead(
+    files.map((f) => f.blob),
+    (i, bytes) => (bytes ? digestBytes(bytes, files[i]!.name) : digestFile(files[i]!.blob, files[i]!.name)),
+  );
 }
 
 /** Hashes a file on this thread. */

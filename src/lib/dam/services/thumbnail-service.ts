@@ -50,6 +50,45 @@ export async function renderThumbnail(blobs: BlobStore, codec: ImageCodec, file:
   return { file, webp, hashes: null, originalSize: null };
 }
 
+/**
+ * The thumbnails of several pictures, in input order, each settled on its own: one call to the
+ * codec, which reads the small files together (`ImageCodec.imageThumbnails`). A file whose
+ * stored bytes are missing fails alone.
+ */
+export async function renderImageThumbnails(
+  blobs: BlobStore,
+  codec: ImageCodec,
+  files: readonly StoredFile[],
+): Promise<PromiseSettledResult<RenderedThumbnail>[]> {
+  const stored = await Promise.allSettled(files.map((file) => readStoredBlob(blobs, file)));
+  const readable = stored.flatMap((s, i) => (s.status === 'fulfilled' ? [{ i, blob: s.value }] : []));
+  const made = await codec.imageThumbnails(
+    readable.map((r) => r.blob),
+    THUMBNAIL_SIZE,
+    WEBP_QUALITY,
+  );
+  const results: PromiseSettledResult<RenderedThumbnail>[] = stored.map((s) =>
+    s.status === 'rejected' ? s : { status: 'rejected', reason: null },
+  );
+  readable.forEach(({ i }, k) => {
+    const result = made[k]!;
+    const file = files[i]!;
+    results[i] =
+      result.status === 'rejected'
+        ? result
+        : {
+            status: 'fulfilled',
+            value: {
+              file,
+              webp: { bytes: result.value.webp, width: result.value.width, height: result.value.height },
+              hashes: result.value.hashes,
+              originalSize: { width: result.value.originalWidth, height: result.value.originalHeight },
+            },
+          };
+  });
+  return results;
+}
+
 /** Writes a rendered thumbnail, its perceptual hashes and missing dimensions in the caller's transaction. */
 export async function saveThumbnail(tx: SqlExecutor, blobs: BlobStore, rendered: RenderedThumbnail, batch?: BlobWriteBatch): Promise<void> {
   const { file, webp, hashes, originalSize } = rendered;

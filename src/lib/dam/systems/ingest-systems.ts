@@ -8,7 +8,8 @@ import { extractMetadata } from '../services/metadata-service';
 import { loadStoredFiles, recordProcessingError, type StoredFile } from '../services/stored-file-service';
 import { BlobWriteBatch } from '../services/derived-blob-service';
 import { mapConcurrent } from '../services/map-concurrent';
-import { renderThumbnail, saveThumbnail, type RenderedThumbnail } from '../services/thumbnail-service';
+import { renderImageThumbnails, renderThumbnail, saveThumbnail, type RenderedThumbnail } from '../services/thumbnail-service';
+import { assetKindOf } from '../media/asset-kind';
 
 /*
  * Each system takes a bounded batch of marked entities, so a stage's transaction stays short
@@ -61,22 +62,34 @@ export const thumbnailSystem = defineSystem({
     // Each thumbnail is saved as soon as it is rendered, one at a time on this thread, while the
     // decoders go on with the next files: saving after the whole batch left them idle meanwhile.
     let saved = Promise.resolve();
-    const save = (file: StoredFile, render: () => Promise<RenderedThumbnail>) => {
+    const save = (file: StoredFile, rendered: PromiseSettledResult<RenderedThumbnail>) => {
       saved = saved.then(async () => {
         try {
-          const rendered = await render();
-          await withSavepoint(tx, () => saveThumbnail(tx, blobs, rendered, thumbnails));
+          if (rendered.status === 'rejected') throw rendered.reason;
+          await withSavepoint(tx, () => saveThumbnail(tx, blobs, rendered.value, thumbnails));
         } catch (error) {
           await recordProcessingError(tx, file.entityId, 'thumbnail', error);
         }
       });
     };
-    await mapConcurrent(files, codec.concurrency, async (file) => {
-      const rendering = renderThumbnail(blobs, codec, file);
-      // Settled here (and awaited again in order by the save), so the slot frees for the next file.
-      await rendering.catch(() => undefined);
-      save(file, () => rendering);
-    });
+    // Pictures go to the codec in parts, one per call it keeps in flight (a pool reads each
+    // part's small files together); video posters and PDF pages one by one.
+    const pictures = files.filter((f) => assetKindOf(f.mimeType) === 'image');
+    const others = files.filter((f) => assetKindOf(f.mimeType) !== 'image');
+    const partSize = Math.max(1, Math.ceil(pictures.length / codec.concurrency));
+    const parts = Array.from({ length: Math.ceil(pictures.length / partSize) }, (_, p) => pictures.slice(p * partSize, (p + 1) * partSize));
+    await Promise.all([
+      ...parts.map(async (part) => {
+        const rendered = await renderImageThumbnails(blobs, codec, part).catch((reason: unknown) =>
+          part.map((): PromiseSettledResult<RenderedThumbnail> => ({ status: 'rejected', reason })),
+        );
+        rendered.forEach((result, i) => save(part[i]!, result));
+      }),
+      mapConcurrent(others, codec.concurrency, async (file) => {
+        const [rendered] = await Promise.allSettled([renderThumbnail(blobs, codec, file)]);
+        save(file, rendered!);
+      }),
+    ]);
     await saved;
     await thumbnails.flush(blobs);
   },

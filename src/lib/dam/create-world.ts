@@ -2,9 +2,10 @@ import type { Database } from '../db/database';
 import { World, type Plugin, type ResourceManager, type WorldConfig } from '../ecs';
 import { corePlugin } from './plugins/core-plugin';
 import { mediaPlugin } from './plugins/media-plugin';
+import { semanticPlugin } from './plugins/semantic-plugin';
 
 /** The plugins every DAM world has. Later capabilities add theirs here. */
-export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin];
+export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin, semanticPlugin];
 
 /** Builds and starts a DAM world on an open database: plugins, migrations, schema check. */
 export async function createDamWorld(

@@ -30,7 +30,13 @@ describe('DamApp on disk', () => {
     await app.createWorld('music');
     const photos = await app.openWorld('photos');
     expect(photos).toMatchObject({ name: 'photos', store: 'directory', entityCount: 0 });
-    expect(photos.appliedMigrations).toEqual(['0000_ecs_entities', '0001_core_files', '0002_content_hashes', '0003_media']);
+    expect(photos.appliedMigrations).toEqual([
+      '0000_ecs_entities',
+      '0001_core_files',
+      '0002_content_hashes',
+      '0003_media',
+      '0004_text_embeddings',
+    ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },
     ]);

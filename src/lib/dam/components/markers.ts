@@ -17,3 +17,9 @@ export const NeedsArchiveExtractionMarker = defineMarker({
   name: 'NeedsArchiveExtractionMarker',
   table: 'component_marker_needs_archive_extraction',
 });
+
+/** Entities whose text fields (name, EXIF title, audio tags, PDF text) are not embedded yet. */
+export const NeedsTextEmbeddingMarker = defineMarker({
+  name: 'NeedsTextEmbeddingMarker',
+  table: 'component_marker_needs_text_embedding',
+});

@@ -1,0 +1,55 @@
+import {
+  TextEmbeddingAllMiniLmL6V2Dim384Component,
+  TextEmbeddingUseLiteDim512Component,
+  type TextEmbeddingComponentType,
+} from '../components/embeddings';
+import { DamError } from '../errors';
+
+/** Which manager loader runs a text model (registered under this identifier). */
+export type TextModelLoaderId = 'use-lite' | 'transformers-text';
+
+export interface EmbeddingModelInfo {
+  readonly component: TextEmbeddingComponentType;
+  readonly defaultParams: { readonly dimensions: number };
+  readonly loader: TextModelLoaderId;
+  /** Folder under the app's `/models/` when the model ships with the app. */
+  readonly bundled?: string;
+  /** The hub repository, for when the user turns network models on. */
+  readonly hub?: string;
+  readonly licence: string;
+}
+
+/**
+ * EMBEDDING_MODEL_REGISTRY (seeds §2.5): user-facing model name → its table and how to load it.
+ * Adding a model: a component, a migration, an entry here, tests.
+ */
+export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInfo>> = {
+  'all-MiniLM-L6-v2': {
+    component: TextEmbeddingAllMiniLmL6V2Dim384Component,
+    defaultParams: { dimensions: 384 },
+    loader: 'transformers-text',
+    hub: 'Xenova/all-MiniLM-L6-v2',
+    licence: 'Apache-2.0',
+  },
+  'use-lite': {
+    component: TextEmbeddingUseLiteDim512Component,
+    defaultParams: { dimensions: 512 },
+    loader: 'use-lite',
+    bundled: 'use-lite',
+    licence: 'Apache-2.0',
+  },
+};
+
+/** The offline default: ships with the app. */
+export const OFFLINE_TEXT_MODEL = 'use-lite';
+
+export function getEmbeddingModelInfo(modelName: string): EmbeddingModelInfo {
+  const info = EMBEDDING_MODEL_REGISTRY[modelName];
+  if (!info) {
+    throw new DamError(
+      'UnknownModelError',
+      `Unknown text embedding model "${modelName}" (known: ${Object.keys(EMBEDDING_MODEL_REGISTRY).join(', ')})`,
+    );
+  }
+  return info;
+}

@@ -1,0 +1,119 @@
+import type { SqlExecutor } from '../../db/database';
+import { ecs, type EntityId } from '../../ecs';
+import type { TextEmbedder } from '../../ml/model-types';
+import { getEmbeddingModelInfo } from '../models/embedding-model-registry';
+import { collectTextFields, type TextField } from './text-fields';
+
+/*
+ * Semantic text search (seeds §2.5, SEED-BEHAVIOURS "Semantic search"). Services take the
+ * embedder as an argument; the system or the API call gets it from the ModelExecutionManager.
+ */
+
+export interface SemanticMatch {
+  readonly entityId: EntityId;
+  /** Cosine similarity of the best-matching field, in [-1, 1]; a zero vector scores 0. */
+  readonly score: number;
+  readonly sourceComponentName: string;
+  readonly sourceFieldName: string;
+}
+
+export interface SemanticSearchOptions {
+  /** At most this many distinct entities (default 10). */
+  readonly topN?: number;
+  /** Results below this cosine similarity are left out (default: none). */
+  readonly minSimilarity?: number;
+  /** Only these entities are considered (a filtered search still returns up to topN). */
+  readonly withinEntityIds?: readonly EntityId[];
+}
+
+function vectorLiteral(v: ArrayLike<number>): string {
+  return `[${Array.from(v).join(',')}]`;
+}
+
+/** Embeds texts the model is given with the fields they came from; empty input, no call. */
+export async function embedTextFields(embedder: TextEmbedder, fields: readonly TextField[]): Promise<Float32Array[]> {
+  return fields.length === 0 ? [] : embedder.embed(fields.map((f) => f.text));
+}
+
+/**
+ * Replaces the entity's rows in the model's table with embeddings of its current text fields.
+ * Returns the number of fields embedded (0 when the entity has no text).
+ */
+export async function updateTextEmbeddingsForEntity(
+  db: SqlExecutor,
+  embedder: TextEmbedder,
+  modelName: string,
+  entityId: EntityId,
+): Promise<number> {
+  const { component } = getEmbeddingModelInfo(modelName);
+  const fields = await collectTextFields(db, entityId);
+  const vectors = await embedTextFields(embedder, fields);
+  await ecs.removeComponentsFrom(db, component, [entityId]);
+  await ecs.addComponents(
+    db,
+    component,
+    fields.map((f, i) => ({
+      entityId,
+      fields: { embeddingVector: vectors[i]!, sourceComponentName: f.componentName, sourceFieldName: f.fieldName },
+    })),
+  );
+  return fields.length;
+}
+
+interface NearestRow {
+  entity_id: string | number;
+  distance: number | null;
+  source_component_name: string;
+  source_field_name: string;
+}
+
+/**
+ * The entities whose text is nearest the query, best field per entity, highest cosine first.
+ * HNSW answers the nearest rows; pgvector's iterative scan keeps a filtered query going until
+ * it has enough, and the window grows until `topN` distinct entities are found or rows run out.
+ */
+export async function findSimilarEntitiesByText(
+  db: SqlExecutor,
+  embedder: TextEmbedder,
+  modelName: string,
+  queryText: string,
+  options: SemanticSearchOptions = {},
+): Promise<SemanticMatch[]> {
+  const { component } = getEmbeddingModelInfo(modelName);
+  const topN = Math.max(1, Math.floor(options.topN ?? 10));
+  const maxDistance = options.minSimilarity === undefined ? null : 1 - options.minSimilarity;
+  const [query] = await embedder.embed([queryText]);
+  if (!query) return [];
+  await db.exec(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+  const params: unknown[] = [vectorLiteral(query)];
+  const where: string[] = [];
+  if (maxDistance !== null) where.push(`(embedding_vector <=> $1) <= ${Number(maxDistance)}`);
+  if (options.withinEntityIds) {
+    params.push(options.withinEntityIds);
+    where.push(`entity_id = ANY($${params.length}::bigint[])`);
+  }
+  const best = new Map<EntityId, SemanticMatch>();
+  for (let window = topN * 4; ; window *= 4) {
+    const { rows } = await db.query<NearestRow>(
+      `SELECT entity_id, embedding_vector <=> $1 AS distance, source_component_name, source_field_name
+         FROM ${component.table}
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY embedding_vector <=> $1
+         LIMIT ${window}`,
+      params,
+    );
+    best.clear();
+    for (const row of rows) {
+      const entityId = Number(row.entity_id);
+      if (best.has(entityId)) continue;
+      // pgvector gives NaN for a zero vector's cosine distance: it scores 0.
+      const score = row.distance === null || Number.isNaN(Number(row.distance)) ? 0 : 1 - Number(row.distance);
+      best.set(entityId, { entityId, score, sourceComponentName: row.source_component_name, sourceFieldName: row.source_field_name });
+    }
+    if (best.size >= topN || rows.length < window) break;
+  }
+  return [...best.values()]
+    .filter((m) => options.minSimilarity === undefined || m.score >= options.minSimilarity)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, topN);
+}

@@ -1,5 +1,6 @@
 import { DeviceLostError } from '../model-errors';
 import type { ExecutionDevice } from '../model-types';
+import { isNodeRuntime } from '../runtime';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -61,14 +62,10 @@ export function tfjsBackendFor(device: ExecutionDevice): TfjsBackendName {
   return device === 'webgpu' ? 'webgpu' : 'wasm';
 }
 
-function isNode(): boolean {
-  return typeof process !== 'undefined' && process.release?.name === 'node';
-}
-
 async function initWasm(tf: Tf): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // In Node the package reads its binaries from its own folder; a URL prefix would break that.
-  if (!isNode()) wasm.setWasmPaths(wasmOptions.wasmPaths ?? DEFAULT_WASM_PATHS);
+  if (!isNodeRuntime()) wasm.setWasmPaths(wasmOptions.wasmPaths ?? DEFAULT_WASM_PATHS);
   if (wasmOptions.numThreads !== undefined) wasm.setThreadsCount(wasmOptions.numThreads);
   if (!(await tf.setBackend('wasm'))) throw new Error('TF.js: the wasm backend failed to start');
 }

@@ -1,6 +1,7 @@
 import type { ExecutionDevice, ModelLoader, ModelLoadRequest, TextEmbedder } from '../model-types';
 import { requireModelFiles } from './require-files';
 import { createModelFilesCache, mountModelFiles } from './transformers-files';
+import { isNodeRuntime } from '../runtime';
 
 type Transformers = typeof import('@huggingface/transformers');
 
@@ -69,14 +70,10 @@ function transformers(): Promise<Transformers> {
   return loading;
 }
 
-function isNode(): boolean {
-  return typeof process !== 'undefined' && process.release?.name === 'node';
-}
-
 /** transformers.js refuses `wasm` in Node and `cpu` in the browser, where wasm is the CPU. */
 function runtimeDevice(device: ExecutionDevice): ExecutionDevice {
   if (device === 'webgpu') return 'webgpu';
-  return isNode() ? 'cpu' : 'wasm';
+  return isNodeRuntime() ? 'cpu' : 'wasm';
 }
 
 /**

@@ -19,6 +19,9 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
     trace: 'retain-on-failure',
+    // The service worker precaches ~80 MB on a first visit, which every fresh test context is;
+    // only the offline spec needs it, and turns it back on.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: 'node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 4173 --strictPort',

@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type Plugin } from 'vite';
 import { bundledAssets } from './vite-plugins/bundled-assets.ts';
+import { worldTemplate } from './vite-plugins/world-template.ts';
 
 /**
  * Cross-origin isolation (COOP/COEP) makes SharedArrayBuffer and WASM threads available.
@@ -35,6 +36,7 @@ export default defineConfig({
     crossOriginIsolation(),
     // After crossOriginIsolation: the files it serves in dev need the same headers.
     bundledAssets(),
+    worldTemplate(),
     sveltekit(),
     SvelteKitPWA({
       registerType: 'autoUpdate',

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { addNamedEntity, openApp } from './app';
 
+test.use({ serviceWorkers: 'allow' });
+
 test('settings report storage and isolation; after one online visit the app reloads offline', async ({ page, context }) => {
   await openApp(page, '/settings');
   const report = await page.evaluate(() => globalThis.damApi!.storageReport());

@@ -27,7 +27,11 @@ export interface Platform {
   /** Shared by every world: the image codec (`ImageCodec`), later the model manager. */
   readonly globalResources: ResourceManager;
   databaseUrl(worldName: string, store: StoreKind): string;
-  openDatabase(record: WorldRecord): Promise<Database>;
+  /**
+   * Opens the world's database. `fresh` says the world is being created, so its store is empty
+   * and may start from a prepared template instead of running initdb.
+   */
+  openDatabase(record: WorldRecord, options?: { fresh?: boolean }): Promise<Database>;
   /** Deletes the world's database, its blobs and its ingest queue. */
   deleteDatabase(record: WorldRecord): Promise<void>;
   /** The world's content-addressed blob store. */

@@ -58,7 +58,7 @@ export class WorldHost {
       };
       let world: World;
       try {
-        const db = await this.platform.openDatabase(record);
+        const db = await this.platform.openDatabase(record, { fresh: true });
         world = await createDamWorld({ name, databaseUrl: record.databaseUrl }, db, { globalResources: this.platform.globalResources });
       } catch (error) {
         await abandon();

@@ -106,6 +106,19 @@ export function preferredStore(): StoreKind {
 }
 
 /**
+ * The new-world template the build serves (vite-plugins/world-template.ts), or undefined where it
+ * is missing, in which case PGlite runs initdb as before, only slower.
+ */
+async function fetchWorldTemplate(): Promise<Blob | undefined> {
+  try {
+    const response = await fetch(new URL('/pglite/world-template.tar.gz', self.location.origin));
+    return response.ok ? await response.blob() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The codec and the digester run in a pool of media workers where this context can start
  * workers (one per core: two cores nearly double hashing and thumbnails), on this thread otherwise.
  */
@@ -134,9 +147,16 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
       if (store === 'directory') throw new Error('Browsers have no directories to keep a world in');
       return `${store}://dam-${name}`;
     },
-    async openDatabase(record: WorldRecord) {
+    async openDatabase(record: WorldRecord, { fresh = false } = {}) {
       if (record.store === 'opfs-ahp') await waitUntilOpfsStoreIsFree(record);
-      return PgliteDatabase.open(record.databaseUrl);
+      const template = fresh ? await fetchWorldTemplate() : undefined;
+      if (!template) return PgliteDatabase.open(record.databaseUrl);
+      // A store left behind by an interrupted create cannot take the template; it resumes.
+      return PgliteDatabase.open(record.databaseUrl, { loadDataDir: template }).catch(async (error: unknown) => {
+        if (record.store === 'opfs-ahp') await waitUntilOpfsStoreIsFree(record);
+        console.warn('Starting the world from its template failed; running initdb instead', error);
+        return PgliteDatabase.open(record.databaseUrl);
+      });
     },
     openBlobStore(record: WorldRecord) {
       return record.store === 'memory' ? new MemoryBlobStore() : new DexieBlobStore(`dam-blobs-${record.name}`);

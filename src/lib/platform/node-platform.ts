@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { StorageReport, StoreKind } from '../api/dam-api';
 import { PgliteDatabase } from '../db/pglite-database';
+import { makeWorldTemplate } from '../db/world-template';
 import { DamError } from '../dam/errors';
 import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
@@ -12,6 +13,23 @@ import { ImageCodec } from '../dam/media/image-codec';
 import { NodeImageCodec } from './node-image-codec';
 import { MemoryWorldCatalog } from './memory-catalog';
 import { zipFiles } from './zip-files';
+
+let worldTemplate: Promise<Blob> | undefined;
+
+/** One template per process: the first new world pays for initdb, later ones load its dump. */
+function processWorldTemplate(): Promise<Blob> {
+  worldTemplate ??= makeWorldTemplate('none');
+  return worldTemplate;
+}
+
+/** A directory that already holds a cluster resumes it; PGlite refuses to load a template over it. */
+async function hasDataDir(record: WorldRecord): Promise<boolean> {
+  if (record.store !== 'directory') return false;
+  return stat(join(record.databaseUrl, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+}
 
 function withNodeResources(resources: ResourceManager): ResourceManager {
   if (!resources.has(ImageCodec)) resources.add(new NodeImageCodec(), ImageCodec);
@@ -60,9 +78,12 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
       if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);
       return worldDir(name);
     },
-    async openDatabase(record: WorldRecord) {
+    async openDatabase(record: WorldRecord, { fresh = false } = {}) {
       if (record.store === 'directory') await mkdir(join(record.databaseUrl, '..'), { recursive: true });
-      return PgliteDatabase.open(record.databaseUrl);
+      return PgliteDatabase.open(
+        record.databaseUrl,
+        fresh && !(await hasDataDir(record)) ? { loadDataDir: await processWorldTemplate() } : {},
+      );
     },
     openBlobStore(record: WorldRecord) {
       return record.store === 'directory' ? new FsBlobStore(join(record.databaseUrl, '..', 'blobs')) : new MemoryBlobStore();

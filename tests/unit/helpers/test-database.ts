@@ -1,4 +1,5 @@
 import { PgliteDatabase } from '../../../src/lib/db/pglite-database';
+import { makeWorldTemplate } from '../../../src/lib/db/world-template';
 
 /**
  * Real in-memory PGlite databases for tests. initdb costs 3–5 s on two cores, so the first
@@ -6,14 +7,7 @@ import { PgliteDatabase } from '../../../src/lib/db/pglite-database';
  */
 let template: Promise<Blob> | undefined;
 
-async function freshTemplate(): Promise<Blob> {
-  const db = await PgliteDatabase.open('memory://');
-  const dump = await db.pg.dumpDataDir('none');
-  await db.close();
-  return dump;
-}
-
 export async function openTestDatabase(): Promise<PgliteDatabase> {
-  template ??= freshTemplate();
+  template ??= makeWorldTemplate('none');
   return PgliteDatabase.open('memory://', { loadDataDir: await template });
 }

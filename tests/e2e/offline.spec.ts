@@ -3,7 +3,17 @@ import { addNamedEntity, openApp } from './app';
 
 test.use({ serviceWorkers: 'allow' });
 
-test('settings report storage and isolation; after one online visit the app reloads offline', async ({ page, context }) => {
+/** Real sentences under neutral names: only their meaning can match. Expected: the football note for "soccer game results". */
+const NOTES: Record<string, string> = {
+  'note-1.txt': 'Preheat the oven to 200 degrees, mix flour, butter and sugar, and bake the cookies for twelve minutes.',
+  'note-2.txt': 'The striker scored twice in the second half and the home team won the league match three to one.',
+  'note-3.txt': 'We walked up the mountain trail through pine forest and camped beside a cold alpine lake.',
+};
+
+test('settings report storage and isolation; after one online visit the app reloads offline and searches by meaning', async ({
+  page,
+  context,
+}) => {
   await openApp(page, '/settings');
   const report = await page.evaluate(() => globalThis.damApi!.storageReport());
   expect(report.quotaBytes).toBeGreaterThan(0);
@@ -16,6 +26,20 @@ test('settings report storage and isolation; after one online visit the app relo
   expect(manifest).toMatchObject({ name: expect.stringContaining('DAM'), display: 'standalone' });
   await page.getByRole('link', { name: 'Library' }).click();
   await addNamedEntity(page, 'offline-proof.jpg');
+  // Text files are embedded by the bundled USE-lite model while ingest finishes.
+  await page.evaluate(async (notes) => {
+    const api = globalThis.damApi!;
+    await api.enqueueFiles(Object.entries(notes).map(([name, text]) => ({ name, file: new Blob([text], { type: 'text/plain' }) })));
+  }, NOTES);
+  await expect
+    .poll(
+      async () => {
+        const status = await page.evaluate(() => globalThis.damApi!.ingestStatus());
+        return { phase: status.phase, done: status.filesDone, error: status.error, pending: status.pendingWork.length };
+      },
+      { timeout: 90_000 },
+    )
+    .toEqual({ phase: 'idle', done: 3, error: null, pending: 0 });
   // Wait until the service worker has installed (precached everything) and controls the page.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -28,6 +52,20 @@ test('settings report storage and isolation; after one online visit the app relo
   await page.reload();
   await expect(page.getByTestId('current-world')).toHaveText('default', { timeout: 60_000 });
   await expect(page.getByTestId('asset-cell').filter({ hasText: 'offline-proof.jpg' })).toBeVisible();
+
+  // Offline, a new worker loads the model from the service worker's cache to embed the query.
+  await page.getByRole('link', { name: 'Search' }).click();
+  await page.getByRole('searchbox', { name: 'Search' }).fill('soccer game results');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  const hits = page.getByTestId('semantic-hit');
+  await expect(hits.first()).toContainText('note-2.txt', { timeout: 60_000 });
+  await expect(hits.first()).toContainText(/\d+% match/);
+  await expect(hits.first()).toContainText('in text content');
+  await expect(page).toHaveURL(/\/search\?q=soccer\+game\+results&mode=meaning&min=30$/);
+
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByTestId('cross-origin-isolated')).toHaveText('yes');
+  const useLite = page.getByTestId('model-list').getByRole('row', { name: /use-lite/ });
+  await expect(useLite).toContainText('Bundled with the app (works offline)');
+  await expect(useLite.getByTestId('model-state')).toHaveText('Loaded');
 });

@@ -232,6 +232,43 @@ export interface RawExport {
   readonly bytes: Uint8Array;
 }
 
+export interface SemanticSearchHit {
+  readonly asset: AssetCard;
+  /** Cosine similarity of the best-matching text field, in [-1, 1]. */
+  readonly score: number;
+  /** Where the matching text came from, e.g. `TextContentComponent` / `text`. */
+  readonly matchedComponent: string;
+  readonly matchedField: string;
+}
+
+export interface SemanticSearchResult {
+  /** The text model that embedded the query and answered. */
+  readonly model: string;
+  readonly hits: readonly SemanticSearchHit[];
+  /** Entities whose text is not embedded yet, so they cannot match so far. */
+  readonly pendingEntities: number;
+}
+
+export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
+
+/** One model of the registries as Settings shows it. */
+export interface ModelStatus {
+  readonly name: string;
+  readonly task: 'text-embedding';
+  readonly dimensions: number;
+  /** Where its files come from here; null when it has none (not bundled, not imported). */
+  readonly source: 'bundled' | 'imported' | 'hub' | null;
+  readonly sizeBytes: number | null;
+  readonly licence: string;
+  readonly state: 'unavailable' | 'unloaded' | 'loading' | 'ready';
+  /** Where it runs now (loaded), or would run. */
+  readonly device: ModelDevice | null;
+  /** The user's override, or null when the app chooses. */
+  readonly deviceOverride: ModelDevice | null;
+  /** Devices this host offers. */
+  readonly devices: readonly ModelDevice[];
+}
+
 export type DamErrorName =
   | 'InvalidWorldNameError'
   | 'WorldExistsError'
@@ -243,7 +280,9 @@ export type DamErrorName =
   | 'InvalidComponentFieldsError'
   | 'EntityNotFoundError'
   | 'StorageFullError'
-  | 'UnknownModelError';
+  | 'UnknownModelError'
+  | 'ModelUnavailableError'
+  | 'InvalidQueryError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;
@@ -288,6 +327,14 @@ export interface DamApi {
   /** Deletes the entity, and its bytes (and thumbnail) when no other entity needs them. */
   deleteAsset(id: number): Promise<DeleteResult>;
   findSimilarImages(id: number, options?: { threshold?: number; limit?: number }): Promise<SimilarImage[]>;
+  /** Assets whose text (name, metadata, content) means most nearly `query`, best first. */
+  semanticSearch(query: string, options?: { topN?: number; minSimilarity?: number; model?: string }): Promise<SemanticSearchResult>;
+
+  listModels(): Promise<ModelStatus[]>;
+  loadModel(name: string): Promise<ModelStatus>;
+  unloadModel(name: string): Promise<ModelStatus>;
+  /** Pins the model to a device, or with null lets the app choose again. Reloads it if loaded. */
+  setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus>;
   duplicateReport(options?: { threshold?: number }): Promise<DuplicateReport>;
   /** Keeps `keepId` and deletes the other entities (exact duplicates: keeps one location). */
   keepOne(keepId: number, others: readonly number[]): Promise<{ readonly deleted: number }>;

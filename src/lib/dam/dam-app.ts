@@ -12,11 +12,14 @@ import type {
   IngestFileInput,
   IngestFileResult,
   IngestStatus,
+  ModelDevice,
+  ModelStatus,
+  SemanticSearchResult,
   SimilarImage,
   VerifyReport,
 } from '../api/dam-api';
 import type { SqlExecutor } from '../db/database';
-import { componentFromInput, ecs, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
+import { componentFromInput, ecs, EventHandlingError, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
 import { DamError } from './errors';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
@@ -28,6 +31,13 @@ import { getEntityView, listEntitySummaries } from './services/entity-view-servi
 import { prepareFile, recordFile } from './services/ingest-service';
 import { findSimilarImages } from './services/similarity-service';
 import { verifyBlobs } from './services/verify-service';
+import { ModelExecutionManager } from '../ml/model-execution-manager';
+import { NeedsTextEmbeddingMarker } from './components/markers';
+import { SemanticSearchQuery } from './events/semantic-search-query';
+import { listModelStatuses, loadModel, setModelDevice, unloadModel } from './services/model-status-service';
+
+/** Longer search text is refused rather than cut: what was cut would silently not count. */
+const MAX_QUERY_CHARS = 1000;
 import { WorldHost } from './world-host';
 
 /**
@@ -156,6 +166,50 @@ export class DamApp extends WorldHost implements DamApi {
 
   async findSimilarImages(id: number, options: { threshold?: number; limit?: number } = {}): Promise<SimilarImage[]> {
     return findSimilarImages(this.requireOpen().db, id, options);
+  }
+
+  async semanticSearch(
+    query: string,
+    options: { topN?: number; minSimilarity?: number; model?: string } = {},
+  ): Promise<SemanticSearchResult> {
+    const text = query.trim();
+    if (!text) throw new DamError('InvalidQueryError', 'Type a few words to search for');
+    if (text.length > MAX_QUERY_CHARS) {
+      throw new DamError('InvalidQueryError', `The search text is ${text.length} characters long; at most ${MAX_QUERY_CHARS} are allowed`);
+    }
+    const world = this.requireOpen();
+    const [answer] = await world.dispatchEvent(new SemanticSearchQuery(text, options)).catch((error: unknown) => {
+      // A listener's DamError (no model, unknown model) is the user's answer, not its wrapper.
+      throw error instanceof EventHandlingError && error.cause instanceof DamError ? error.cause : error;
+    });
+    if (!answer) throw new DamError('ModelUnavailableError', 'Semantic search is not set up in this world');
+    const hits = [];
+    for (const match of answer.matches) {
+      const asset = await getAssetCard(world.db, match.entityId);
+      if (asset) hits.push({ asset, score: match.score, matchedComponent: match.sourceComponentName, matchedField: match.sourceFieldName });
+    }
+    const { rows } = await world.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${NeedsTextEmbeddingMarker.table}`);
+    return { model: answer.model, hits, pendingEntities: rows[0]?.n ?? 0 };
+  }
+
+  async listModels(): Promise<ModelStatus[]> {
+    return listModelStatuses(this.models());
+  }
+
+  async loadModel(name: string): Promise<ModelStatus> {
+    return loadModel(this.models(), name);
+  }
+
+  async unloadModel(name: string): Promise<ModelStatus> {
+    return unloadModel(this.models(), name);
+  }
+
+  async setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus> {
+    return setModelDevice(this.models(), name, device);
+  }
+
+  private models(): ModelExecutionManager {
+    return this.platform.globalResources.get(ModelExecutionManager);
   }
 
   async duplicateReport(options: { threshold?: number } = {}): Promise<DuplicateReport> {

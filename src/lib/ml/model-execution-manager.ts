@@ -1,7 +1,7 @@
 import { availableBatchMemory, batchSizeFor } from './batch-size';
 import type { Capabilities, CapabilityProbe } from './capabilities';
 import { memoryDevicePreferences, type DevicePreferenceStore, type StoredDevicePreference } from './device-preferences';
-import type { ExecutionDevice, LoadedModel, ModelFiles, ModelLoader } from './model-types';
+import type { ExecutionDevice, LoadedModel, ModelFiles, ModelLoader, ModelSourceKind } from './model-types';
 import { withOomRetry, type OomRetryOptions } from './oom-retry';
 import { stableJson } from './stable-json';
 
@@ -89,6 +89,18 @@ export class ModelExecutionManager {
 
   hasModelLoader(identifier: string): boolean {
     return this.loaders.has(identifier);
+  }
+
+  /** Where the model's files would come from (bundled, imported, hub when allowed), or null. */
+  async modelSource(identifier: string, name: string, params: ModelParams = {}): Promise<ModelSourceKind | null> {
+    return this.options.resolveFiles(identifier, name, params).then(
+      (files) => files.kind,
+      () => null,
+    );
+  }
+
+  async isAvailable(identifier: string, name: string, params: ModelParams = {}): Promise<boolean> {
+    return (await this.modelSource(identifier, name, params)) !== null;
   }
 
   registerBatchSizer(identifier: string, sizer: BatchSizer): void {

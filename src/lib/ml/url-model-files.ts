@@ -13,7 +13,10 @@ export function urlModelFiles(base: string, kind: ModelSourceKind = 'bundled', f
       return new Uint8Array(await response.arrayBuffer());
     },
     async has(path) {
-      const response = await fetcher(url(path), { method: 'HEAD' });
+      // GET, not HEAD: the service worker's precache answers GET only, so offline a HEAD fails.
+      // The body is not read; from the cache it costs nothing.
+      const response = await fetcher(url(path));
+      await response.body?.cancel();
       return response.ok;
     },
   };

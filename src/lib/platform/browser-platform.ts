@@ -1,5 +1,7 @@
 import type { StorageReport, StoreKind } from '../api/dam-api';
 import { PgliteDatabase } from '../db/pglite-database';
+import { ModelExecutionManager } from '../ml/model-execution-manager';
+import { createBrowserModelManager } from './browser-models';
 import { DamError } from '../dam/errors';
 import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
@@ -124,6 +126,7 @@ async function fetchWorldTemplate(): Promise<Blob | undefined> {
  */
 function browserResources(): ResourceManager {
   const resources = new ResourceManager();
+  resources.add(createBrowserModelManager(), ModelExecutionManager);
   const local = new BrowserImageCodec();
   if (MediaWorkerPool.available()) {
     const pool = new MediaWorkerPool(MediaWorkerPool.sizeFor(navigator.hardwareConcurrency));

@@ -11,6 +11,8 @@ import { MemoryBlobStore } from '../storage/memory-blob-store';
 import { MemoryIngestQueue } from '../storage/ingest-queue';
 import { ImageCodec } from '../dam/media/image-codec';
 import { NodeImageCodec } from './node-image-codec';
+import { createNodeModelManager } from './node-models';
+import { ModelExecutionManager } from '../ml/model-execution-manager';
 import { MemoryWorldCatalog } from './memory-catalog';
 import { zipFiles } from './zip-files';
 
@@ -31,8 +33,9 @@ async function hasDataDir(record: WorldRecord): Promise<boolean> {
   );
 }
 
-function withNodeResources(resources: ResourceManager): ResourceManager {
+function withNodeResources(resources: ResourceManager, modelsDir: string | undefined): ResourceManager {
   if (!resources.has(ImageCodec)) resources.add(new NodeImageCodec(), ImageCodec);
+  if (!resources.has(ModelExecutionManager)) resources.add(createNodeModelManager({ modelsDir }), ModelExecutionManager);
   return resources;
 }
 
@@ -72,7 +75,7 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
   return {
     catalog,
     defaultStore: dataDir ? 'directory' : 'memory',
-    globalResources: withNodeResources(options.globalResources ?? new ResourceManager()),
+    globalResources: withNodeResources(options.globalResources ?? new ResourceManager(), dataDir ? join(dataDir, 'models') : undefined),
     databaseUrl(name: string, store: StoreKind): string {
       if (store === 'memory') return 'memory://';
       if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);

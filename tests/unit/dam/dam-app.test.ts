@@ -36,6 +36,7 @@ describe('DamApp on disk', () => {
       '0002_content_hashes',
       '0003_media',
       '0004_text_embeddings',
+      '0005_text_content',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -1,4 +1,4 @@
-import { bigint, bigint64, defineComponent, double, integer, jsonb, text, timestamptz } from '../../ecs';
+import { bigint, bigint64, boolean, defineComponent, double, integer, jsonb, text, timestamptz } from '../../ecs';
 
 /** Pixel size of an image or a video's frames. */
 export const ImageDimensionsComponent = defineComponent({
@@ -124,5 +124,17 @@ export const ProcessingErrorComponent = defineComponent({
   columns: {
     step: text('step'),
     message: text('message'),
+  },
+});
+
+/** The opening text of a plain-text or Markdown file, for search and text embeddings. */
+export const TextContentComponent = defineComponent({
+  name: 'TextContentComponent',
+  table: 'component_text_content',
+  unique: true,
+  columns: {
+    text: text('text'),
+    /** Whether the file held more than was kept. */
+    truncated: boolean('truncated'),
   },
 });

@@ -17,7 +17,12 @@ export interface EmbeddingModelInfo {
   /** The hub repository, for when the user turns network models on. */
   readonly hub?: string;
   readonly licence: string;
+  /** Download/precache size of its files, for Settings (measured from the files shipped). */
+  readonly sizeBytes?: number;
 }
+
+/** /models/use-lite/ in the build: model.json, 7 shards, vocab.json and LICENSE (pinned by a test). */
+const USE_LITE_BYTES = 28_379_956;
 
 /**
  * EMBEDDING_MODEL_REGISTRY (seeds §2.5): user-facing model name → its table and how to load it.
@@ -37,6 +42,7 @@ export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInf
     loader: 'use-lite',
     bundled: 'use-lite',
     licence: 'Apache-2.0',
+    sizeBytes: USE_LITE_BYTES,
   },
 };
 

@@ -9,9 +9,11 @@ import {
   ImageDimensionsComponent,
   PERCEPTUAL_HASH_COMPONENTS,
   ProcessingErrorComponent,
+  TextContentComponent,
   ThumbnailComponent,
 } from '../components/media';
 import { MIGRATION_0003_MEDIA } from '../migrations/0003-media';
+import { MIGRATION_0005_TEXT_CONTENT } from '../migrations/0005-text-content';
 import { archiveExtractionSystem, metadataExtractionSystem, thumbnailSystem } from '../systems/ingest-systems';
 
 /** What ingest learns about files: archive members, metadata, thumbnails, perceptual hashes. */
@@ -28,10 +30,12 @@ export const mediaPlugin: Plugin = {
       ...PERCEPTUAL_HASH_COMPONENTS,
       ArchiveMemberComponent,
       ProcessingErrorComponent,
+      TextContentComponent,
       NeedsThumbnailMarker,
       NeedsArchiveExtractionMarker,
     );
     world.addMigration(MIGRATION_0003_MEDIA);
+    world.addMigration(MIGRATION_0005_TEXT_CONTENT);
     world.addSystem(archiveExtractionSystem);
     world.addSystem(metadataExtractionSystem);
     world.addSystem(thumbnailSystem);

@@ -10,7 +10,12 @@ import {
   ContentHashSHA1Component,
   ContentHashSHA256Component,
 } from '../components/hashes';
-import { NeedsArchiveExtractionMarker, NeedsMetadataExtractionMarker, NeedsThumbnailMarker } from '../components/markers';
+import {
+  NeedsArchiveExtractionMarker,
+  NeedsMetadataExtractionMarker,
+  NeedsTextEmbeddingMarker,
+  NeedsThumbnailMarker,
+} from '../components/markers';
 import { imageFactComponents, readImageFacts, type ImageFacts } from './image-facts-service';
 import { assetKindOf } from '../media/asset-kind';
 import { blobChunks, hashBytes, hashChunks, toHex, type ContentHashes } from './hash-service';
@@ -294,6 +299,7 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
   await ecs.addMarker(tx, NeedsThumbnailMarker, needsThumbnail);
   await ecs.addMarker(tx, NeedsMetadataExtractionMarker, needsMetadata);
   await ecs.addMarker(tx, NeedsArchiveExtractionMarker, needsArchive);
+  await ecs.addMarker(tx, NeedsTextEmbeddingMarker, ids);
   const created = new Set(fresh);
   const results: IngestResult[] = [];
   for (const file of files) {

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../db/database';
 import { ecs, type EntityId } from '../../ecs';
+import type { ModelExecutionManager } from '../../ml/model-execution-manager';
 import type { TextEmbedder } from '../../ml/model-types';
 import { getEmbeddingModelInfo } from '../models/embedding-model-registry';
 import { collectTextFields, type TextField } from './text-fields';
@@ -58,6 +59,46 @@ export async function updateTextEmbeddingsForEntity(
     })),
   );
   return fields.length;
+}
+
+/** Working memory per text for batch sizing: USE-lite's attention over 512 pieces, with margin. */
+const TEXT_ITEM_ESTIMATE_MB = 2;
+const FALLBACK_BATCH_SIZE = 32;
+
+/**
+ * `updateTextEmbeddingsForEntity` for many entities at once: their fields go to the model in
+ * batches the manager sizes, shrunk and retried on out-of-memory or a lost GPU device, so every
+ * field is embedded exactly once. Returns the number of fields embedded.
+ */
+export async function updateTextEmbeddingsForEntities(
+  db: SqlExecutor,
+  models: ModelExecutionManager,
+  modelName: string,
+  entityIds: readonly EntityId[],
+  options: { readonly onProgress?: (done: number, total: number) => void } = {},
+): Promise<number> {
+  const info = getEmbeddingModelInfo(modelName);
+  const items: { entityId: EntityId; field: TextField }[] = [];
+  for (const entityId of entityIds) for (const field of await collectTextFields(db, entityId)) items.push({ entityId, field });
+  const batchSize = await models.getOptimalBatchSize(info.loader, modelName, TEXT_ITEM_ESTIMATE_MB, FALLBACK_BATCH_SIZE);
+  const vectors = await models.runBatched<(typeof items)[number], Float32Array, TextEmbedder>(
+    info.loader,
+    modelName,
+    {},
+    items,
+    (model, batch) => model.embed(batch.map((item) => item.field.text)),
+    { batchSize, onProgress: options.onProgress },
+  );
+  await ecs.removeComponentsFrom(db, info.component, entityIds);
+  await ecs.addComponents(
+    db,
+    info.component,
+    items.map(({ entityId, field }, i) => ({
+      entityId,
+      fields: { embeddingVector: vectors[i]!, sourceComponentName: field.componentName, sourceFieldName: field.fieldName },
+    })),
+  );
+  return items.length;
 }
 
 interface NearestRow {

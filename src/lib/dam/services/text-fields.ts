@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../../db/database';
 import { ecs, type EntityId } from '../../ecs';
 import { FilePropertiesComponent } from '../components/files';
-import { AudioPropertiesComponent, DocumentPropertiesComponent, ExifMetadataComponent } from '../components/media';
+import { AudioPropertiesComponent, DocumentPropertiesComponent, ExifMetadataComponent, TextContentComponent } from '../components/media';
 
 /** One text of an entity worth embedding, named by where it came from. */
 export interface TextField {
@@ -40,13 +40,14 @@ function field(componentName: string, fieldName: string, parts: readonly string[
   return text ? [{ componentName, fieldName, text }] : [];
 }
 
-/** The texts `updateTextEmbeddingsForEntity` embeds: file name, EXIF title/description, audio tags, PDF title and text. */
+/** The texts `updateTextEmbeddingsForEntity` embeds: file name, EXIF title/description, audio tags, PDF title and text, plain text. */
 export async function collectTextFields(db: SqlExecutor, entityId: EntityId): Promise<TextField[]> {
-  const [file, exif, audio, document] = await Promise.all([
+  const [file, exif, audio, document, content] = await Promise.all([
     ecs.getComponent(db, entityId, FilePropertiesComponent),
     ecs.getComponent(db, entityId, ExifMetadataComponent),
     ecs.getComponent(db, entityId, AudioPropertiesComponent),
     ecs.getComponent(db, entityId, DocumentPropertiesComponent),
+    ecs.getComponent(db, entityId, TextContentComponent),
   ]);
   const fields: TextField[] = [];
   if (file?.originalFilename) {
@@ -73,5 +74,6 @@ export async function collectTextFields(db: SqlExecutor, entityId: EntityId): Pr
     fields.push(...field(DocumentPropertiesComponent.name, 'title', document.title ? [document.title] : []));
     fields.push(...field(DocumentPropertiesComponent.name, 'text', document.text ? [document.text] : []));
   }
+  if (content) fields.push(...field(TextContentComponent.name, 'text', [content.text]));
   return fields;
 }

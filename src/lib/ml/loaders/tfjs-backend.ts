@@ -12,6 +12,13 @@ export interface TfjsWasmOptions {
   /** A folder URL ending in `/`; the app serves the three binaries at `/tfjs/`. */
   readonly wasmPaths?: string;
   readonly numThreads?: number;
+  /**
+   * False keeps TF.js on its single-threaded SIMD build. Its threaded build starts each thread
+   * from `wasmFactoryThreadedSimd.toString()`, which a minifying bundler breaks (the function's
+   * text names variables of the bundle: "e is not defined" in every thread), so minified app
+   * bundles must say false.
+   */
+  readonly threads?: boolean;
 }
 
 /**
@@ -67,6 +74,7 @@ async function initWasm(tf: Tf): Promise<void> {
   // In Node the package reads its binaries from its own folder; a URL prefix would break that.
   if (!isNodeRuntime()) wasm.setWasmPaths(wasmOptions.wasmPaths ?? DEFAULT_WASM_PATHS);
   if (wasmOptions.numThreads !== undefined) wasm.setThreadsCount(wasmOptions.numThreads);
+  if (wasmOptions.threads === false) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tf.setBackend('wasm'))) throw new Error('TF.js: the wasm backend failed to start');
 }
 

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { bundleProbe } from './probes/bundle-probe';
+import { runInWorker } from './probes/run-in-worker';
 import type { UseLiteProbe, UseLiteProbeRequest } from './probes/use-lite-probe';
 
 const probeWorkerScript = (): Promise<string> => bundleProbe('use-lite-probe.ts');
@@ -9,19 +10,7 @@ test('USE-lite loads from the served /models/use-lite/ and embeds in a worker on
   await page.goto('/manifest.webmanifest');
   const texts = ['A dog plays fetch in the park.', 'A puppy chases a ball on the grass.', 'The central bank raised interest rates.'];
   const request: UseLiteProbeRequest = { origin: new URL(baseURL!).origin, texts };
-  const outcome = await page.evaluate(
-    ([script, message]) =>
-      new Promise<{ result?: UseLiteProbe; error?: string }>((resolve) => {
-        const worker = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })));
-        worker.onmessage = (event: MessageEvent<{ result?: UseLiteProbe; error?: string }>) => {
-          worker.terminate();
-          resolve(event.data);
-        };
-        worker.onerror = (event) => resolve({ error: event.message });
-        worker.postMessage(message);
-      }),
-    [await probeWorkerScript(), request] as const,
-  );
+  const outcome = await runInWorker<UseLiteProbeRequest, UseLiteProbe>(page, await probeWorkerScript(), request);
   expect(outcome.error).toBeUndefined();
   const probe = outcome.result!;
   test.info().annotations.push({

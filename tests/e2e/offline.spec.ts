@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { addNamedEntity, openApp } from './app';
 
@@ -68,4 +69,13 @@ test('settings report storage and isolation; after one online visit the app relo
   const useLite = page.getByTestId('model-list').getByRole('row', { name: /use-lite/ });
   await expect(useLite).toContainText('Bundled with the app (works offline)');
   await expect(useLite.getByTestId('model-state')).toHaveText('Loaded');
+
+  // Importing a folder runs the real transformers.js loader in the worker on the files kept in
+  // OPFS. The MiniLM fixture has MiniLM's layout but 64-d vectors, so it is refused by name.
+  const minilm = page.getByTestId('model-list').getByRole('row', { name: /all-MiniLM-L6-v2/ });
+  await expect(minilm).toContainText('Not on this device');
+  await minilm.getByLabel(/Import folder/).setInputFiles(fileURLToPath(new URL('../fixtures/models/minilm-fixture', import.meta.url)));
+  await expect(page.getByRole('alert')).toContainText('64-dimensional vectors, but all-MiniLM-L6-v2 has 384', { timeout: 60_000 });
+  await expect(minilm).toContainText('Not on this device');
+  await expect(minilm.getByTestId('model-state')).toHaveText('Unavailable');
 });

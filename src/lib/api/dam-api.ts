@@ -260,7 +260,9 @@ export interface ModelStatus {
   readonly source: 'bundled' | 'imported' | 'hub' | null;
   readonly sizeBytes: number | null;
   readonly licence: string;
-  readonly state: 'unavailable' | 'unloaded' | 'loading' | 'ready';
+  readonly state: 'unavailable' | 'unloaded' | 'downloading' | 'loading' | 'ready';
+  /** Bytes so far while downloading from the hub (`totalBytes` null until sizes are known). */
+  readonly download: { readonly doneBytes: number; readonly totalBytes: number | null } | null;
   /** Where it runs now (loaded), or would run. */
   readonly device: ModelDevice | null;
   /** The user's override, or null when the app chooses. */
@@ -282,7 +284,10 @@ export type DamErrorName =
   | 'StorageFullError'
   | 'UnknownModelError'
   | 'ModelUnavailableError'
-  | 'InvalidQueryError';
+  | 'InvalidQueryError'
+  | 'ModelMismatchError'
+  | 'InvalidModelFolderError'
+  | 'ModelDownloadError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;
@@ -335,6 +340,19 @@ export interface DamApi {
   unloadModel(name: string): Promise<ModelStatus>;
   /** Pins the model to a device, or with null lets the app choose again. Reloads it if loaded. */
   setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus>;
+  /**
+   * Keeps a model folder the user picked (paths relative to it, or to its parent) on this device
+   * for offline use, after checking that it has the model's files and loads with the right size
+   * of vectors. Only model files are kept (JSON, ONNX, TF.js shards, vocabularies).
+   */
+  importModel(name: string, files: readonly { path: string; file: Blob }[]): Promise<ModelStatus>;
+  /** Deletes an imported or downloaded model; a bundled copy, if any, is used again. */
+  deleteModel(name: string): Promise<ModelStatus>;
+  /** Whether models may be downloaded from the model hub. Off until the user turns it on. */
+  networkModels(): Promise<boolean>;
+  setNetworkModels(enabled: boolean): Promise<void>;
+  /** Downloads a hub model (network models on), keeps it for offline use, and loads it. */
+  downloadModel(name: string): Promise<ModelStatus>;
   duplicateReport(options?: { threshold?: number }): Promise<DuplicateReport>;
   /** Keeps `keepId` and deletes the other entities (exact duplicates: keeps one location). */
   keepOne(keepId: number, others: readonly number[]): Promise<{ readonly deleted: number }>;

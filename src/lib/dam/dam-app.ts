@@ -34,7 +34,18 @@ import { verifyBlobs } from './services/verify-service';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
 import { NeedsTextEmbeddingMarker } from './components/markers';
 import { SemanticSearchQuery } from './events/semantic-search-query';
-import { listModelStatuses, loadModel, setModelDevice, unloadModel } from './services/model-status-service';
+import {
+  deleteModel,
+  downloadModel,
+  importModel,
+  listModelStatuses,
+  loadModel,
+  setModelDevice,
+  unloadModel,
+  type ModelResources,
+} from './services/model-status-service';
+import { ModelDownloads } from '../ml/model-downloads';
+import { ModelStore } from '../ml/model-store';
 
 /** Longer search text is refused rather than cut: what was cut would silently not count. */
 const MAX_QUERY_CHARS = 1000;
@@ -193,23 +204,44 @@ export class DamApp extends WorldHost implements DamApi {
   }
 
   async listModels(): Promise<ModelStatus[]> {
-    return listModelStatuses(this.models());
+    return listModelStatuses(this.modelResources());
   }
 
   async loadModel(name: string): Promise<ModelStatus> {
-    return loadModel(this.models(), name);
+    return loadModel(this.modelResources(), name);
   }
 
   async unloadModel(name: string): Promise<ModelStatus> {
-    return unloadModel(this.models(), name);
+    return unloadModel(this.modelResources(), name);
   }
 
   async setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus> {
-    return setModelDevice(this.models(), name, device);
+    return setModelDevice(this.modelResources(), name, device);
   }
 
-  private models(): ModelExecutionManager {
-    return this.platform.globalResources.get(ModelExecutionManager);
+  async importModel(name: string, files: readonly { path: string; file: Blob }[]): Promise<ModelStatus> {
+    return importModel(this.modelResources(), name, files);
+  }
+
+  async deleteModel(name: string): Promise<ModelStatus> {
+    return deleteModel(this.modelResources(), name);
+  }
+
+  async networkModels(): Promise<boolean> {
+    return this.modelResources().downloads.networkEnabled;
+  }
+
+  async setNetworkModels(enabled: boolean): Promise<void> {
+    this.modelResources().downloads.setNetworkEnabled(enabled);
+  }
+
+  async downloadModel(name: string): Promise<ModelStatus> {
+    return downloadModel(this.modelResources(), name);
+  }
+
+  private modelResources(): ModelResources {
+    const resources = this.platform.globalResources;
+    return { models: resources.get(ModelExecutionManager), store: resources.get(ModelStore), downloads: resources.get(ModelDownloads) };
   }
 
   async duplicateReport(options: { threshold?: number } = {}): Promise<DuplicateReport> {

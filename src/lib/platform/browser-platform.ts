@@ -2,6 +2,9 @@ import type { StorageReport, StoreKind } from '../api/dam-api';
 import { PgliteDatabase } from '../db/pglite-database';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
 import { createBrowserModelManager } from './browser-models';
+import { ModelStore } from '../ml/model-store';
+import { ModelDownloads } from '../ml/model-downloads';
+import { OpfsModelStore } from './opfs-model-store';
 import { DamError } from '../dam/errors';
 import type { Platform, WorldRecord } from '../dam/platform';
 import { ResourceManager } from '../ecs';
@@ -126,7 +129,10 @@ async function fetchWorldTemplate(): Promise<Blob | undefined> {
  */
 function browserResources(): ResourceManager {
   const resources = new ResourceManager();
-  resources.add(createBrowserModelManager(), ModelExecutionManager);
+  const models = new OpfsModelStore();
+  resources.add(models, ModelStore);
+  resources.add(createBrowserModelManager(models), ModelExecutionManager);
+  resources.add(new ModelDownloads(), ModelDownloads);
   const local = new BrowserImageCodec();
   if (MediaWorkerPool.available()) {
     const pool = new MediaWorkerPool(MediaWorkerPool.sizeFor(navigator.hardwareConcurrency));

@@ -12,6 +12,10 @@ import { MemoryIngestQueue } from '../storage/ingest-queue';
 import { ImageCodec } from '../dam/media/image-codec';
 import { NodeImageCodec } from './node-image-codec';
 import { createNodeModelManager } from './node-models';
+import { DirectoryModelStore } from './directory-model-store';
+import { MemoryModelStore } from '../ml/memory-model-store';
+import { ModelStore } from '../ml/model-store';
+import { ModelDownloads } from '../ml/model-downloads';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
 import { MemoryWorldCatalog } from './memory-catalog';
 import { zipFiles } from './zip-files';
@@ -35,7 +39,9 @@ async function hasDataDir(record: WorldRecord): Promise<boolean> {
 
 function withNodeResources(resources: ResourceManager, modelsDir: string | undefined): ResourceManager {
   if (!resources.has(ImageCodec)) resources.add(new NodeImageCodec(), ImageCodec);
-  if (!resources.has(ModelExecutionManager)) resources.add(createNodeModelManager({ modelsDir }), ModelExecutionManager);
+  if (!resources.has(ModelStore)) resources.add(modelsDir ? new DirectoryModelStore(modelsDir) : new MemoryModelStore(), ModelStore);
+  if (!resources.has(ModelDownloads)) resources.add(new ModelDownloads(), ModelDownloads);
+  if (!resources.has(ModelExecutionManager)) resources.add(createNodeModelManager(resources.get(ModelStore)), ModelExecutionManager);
   return resources;
 }
 

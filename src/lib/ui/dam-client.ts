@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { DamApi } from '../api/dam-api';
+import { networkModelsSetting } from './settings/network-models';
 
 let client: Comlink.Remote<DamApi> | undefined;
 
@@ -9,6 +10,7 @@ export function damClient(): Comlink.Remote<DamApi> {
     const worker = new Worker(new URL('../../../workers/world.worker.ts', import.meta.url), { type: 'module', name: 'dam-world' });
     client = Comlink.wrap<DamApi>(worker);
     globalThis.damApi = client;
+    void client.setNetworkModels(networkModelsSetting());
   }
   return client;
 }

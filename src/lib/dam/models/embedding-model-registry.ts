@@ -17,6 +17,8 @@ export interface EmbeddingModelInfo {
   /** The hub repository, for when the user turns network models on. */
   readonly hub?: string;
   readonly licence: string;
+  /** Files a folder of this model must hold (an import is refused without them). */
+  readonly files: readonly string[];
   /** Download/precache size of its files, for Settings (measured from the files shipped). */
   readonly sizeBytes?: number;
 }
@@ -33,6 +35,7 @@ export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInf
     component: TextEmbeddingAllMiniLmL6V2Dim384Component,
     defaultParams: { dimensions: 384 },
     loader: 'transformers-text',
+    files: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'],
     hub: 'Xenova/all-MiniLM-L6-v2',
     licence: 'Apache-2.0',
   },
@@ -40,6 +43,7 @@ export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInf
     component: TextEmbeddingUseLiteDim512Component,
     defaultParams: { dimensions: 512 },
     loader: 'use-lite',
+    files: ['model.json', 'vocab.json'],
     bundled: 'use-lite',
     licence: 'Apache-2.0',
     sizeBytes: USE_LITE_BYTES,

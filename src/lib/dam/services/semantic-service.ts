@@ -4,6 +4,7 @@ import type { ModelExecutionManager } from '../../ml/model-execution-manager';
 import type { TextEmbedder } from '../../ml/model-types';
 import { getEmbeddingModelInfo } from '../models/embedding-model-registry';
 import { collectTextFields, type TextField } from './text-fields';
+import { assertTextEmbedderFits } from './text-model-choice';
 
 /*
  * Semantic text search (seeds §2.5, SEED-BEHAVIOURS "Semantic search"). Services take the
@@ -86,7 +87,10 @@ export async function updateTextEmbeddingsForEntities(
     modelName,
     {},
     items,
-    (model, batch) => model.embed(batch.map((item) => item.field.text)),
+    (model, batch) => {
+      assertTextEmbedderFits(modelName, model);
+      return model.embed(batch.map((item) => item.field.text));
+    },
     { batchSize, onProgress: options.onProgress },
   );
   await ecs.removeComponentsFrom(db, info.component, entityIds);

@@ -1,4 +1,6 @@
 import type { ModelExecutionManager } from '../../ml/model-execution-manager';
+import type { TextEmbedder } from '../../ml/model-types';
+import { DamError } from '../errors';
 import { EMBEDDING_MODEL_REGISTRY, OFFLINE_TEXT_MODEL, getEmbeddingModelInfo } from '../models/embedding-model-registry';
 import { modelUnavailableError } from '../models/model-unavailable';
 
@@ -17,4 +19,22 @@ export async function chooseTextModel(models: ModelExecutionManager, requested?:
     if (models.hasModelLoader(loader) && (await models.isAvailable(loader, name))) return name;
   }
   throw modelUnavailableError(requested ?? OFFLINE_TEXT_MODEL, 'its files are neither bundled nor imported here');
+}
+
+/** Refuses a model whose vectors do not fit its table (an imported folder of another size, say). */
+export function assertTextEmbedderFits(name: string, embedder: TextEmbedder): void {
+  const expected = getEmbeddingModelInfo(name).defaultParams.dimensions;
+  if (embedder.dimensions !== expected) {
+    throw new DamError(
+      'ModelMismatchError',
+      `The files of "${name}" give ${embedder.dimensions}-dimensional vectors, but ${name} has ${expected}: is this the right model's folder?`,
+    );
+  }
+}
+
+/** The text model, loaded through the manager and checked against its table. */
+export async function getTextEmbedder(models: ModelExecutionManager, name: string): Promise<TextEmbedder> {
+  const embedder = await models.getModel<TextEmbedder>(getEmbeddingModelInfo(name).loader, name);
+  assertTextEmbedderFits(name, embedder);
+  return embedder;
 }

@@ -1,11 +1,9 @@
 import { defineListener, defineSystem, Marked, Res, Stage, TriggeringEvent, WorldSession } from '../../ecs';
 import { ModelExecutionManager } from '../../ml/model-execution-manager';
-import type { TextEmbedder } from '../../ml/model-types';
 import { NeedsTextEmbeddingMarker } from '../components/markers';
 import { SemanticSearchQuery } from '../events/semantic-search-query';
-import { getEmbeddingModelInfo } from '../models/embedding-model-registry';
 import { findSimilarEntitiesByText, updateTextEmbeddingsForEntities } from '../services/semantic-service';
-import { chooseTextModel } from '../services/text-model-choice';
+import { chooseTextModel, getTextEmbedder } from '../services/text-model-choice';
 
 /**
  * Text embeddings for marked entities, after metadata (which holds most of their text) and in a
@@ -29,7 +27,7 @@ export const semanticSearchListener = defineListener({
   params: { tx: WorldSession, models: Res(ModelExecutionManager), event: TriggeringEvent },
   async run({ tx, models, event }) {
     const model = await chooseTextModel(models, event.options.model);
-    const embedder = await models.getModel<TextEmbedder>(getEmbeddingModelInfo(model).loader, model);
+    const embedder = await getTextEmbedder(models, model);
     const matches = await findSimilarEntitiesByText(tx, embedder, model, event.queryText, {
       topN: event.options.topN,
       minSimilarity: event.options.minSimilarity,

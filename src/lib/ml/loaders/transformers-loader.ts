@@ -70,6 +70,16 @@ function transformers(): Promise<Transformers> {
   return loading;
 }
 
+/**
+ * Where transformers.js would fetch a hub model's file: its own `remoteHost` and
+ * `remotePathTemplate` settings, so this app names no host of its own.
+ */
+export async function hubFileUrl(repo: string, path: string, revision = 'main'): Promise<string> {
+  const { env } = await transformers();
+  const folder = env.remotePathTemplate.replaceAll('{model}', repo).replaceAll('{revision}', encodeURIComponent(revision));
+  return `${env.remoteHost.replace(/\/?$/, '/')}${folder.replace(/\/?$/, '/')}${path}`;
+}
+
 /** transformers.js refuses `wasm` in Node and `cpu` in the browser, where wasm is the CPU. */
 function runtimeDevice(device: ExecutionDevice): ExecutionDevice {
   if (device === 'webgpu') return 'webgpu';

@@ -14,7 +14,10 @@ import { urlModelFiles } from '../ml/url-model-files';
  */
 export function createBrowserModelManager(store: ModelStore, origin: string = self.location.origin): ModelExecutionManager {
   configureTfjsWasm({ wasmPaths: `${origin}/tfjs/`, threads: false });
-  configureOnnxWasm({ wasmPaths: `${origin}/ort/` });
+  // ORT's default is min(4, ceil(cores / 2)) threads, 1 on a 2-core machine; 2 threads embedded
+  // 1.8× faster there (BENCHMARKS.md, embeddings). Threads need cross-origin isolation.
+  const threads = self.crossOriginIsolated ? Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)) : 1;
+  configureOnnxWasm({ wasmPaths: `${origin}/ort/`, numThreads: threads });
   // Bundled models are served from the app's origin and precached, so they work offline.
   const bundled = async (folder: string) => urlModelFiles(`${origin}/models/${folder}/`, 'bundled');
   const manager = new ModelExecutionManager({ probe: browserCapabilities, resolveFiles: textModelResolver({ store, bundled }) });

@@ -14,19 +14,26 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium } from '../scripts/chromium.mjs';
+import { embeddingsBenchmark } from './browser/embeddings.bench';
 import { ingestBenchmark } from './browser/ingest.bench';
 import { worldStoreBenchmark } from './browser/world-store.bench';
 import { machineInfo } from './lib/machine';
 import { updateMarkdownFile } from './lib/markdown';
 import { formatMs } from './lib/stats';
 import { runnable, type BenchContext, type RunMeta, type RunnableBenchmark } from './lib/types';
+import { knnBenchmark } from './node/knn.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const COMMAND = 'npm run bench';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: readonly RunnableBenchmark[] = [runnable(worldStoreBenchmark), runnable(ingestBenchmark)];
+const BENCHMARKS: readonly RunnableBenchmark[] = [
+  runnable(worldStoreBenchmark),
+  runnable(ingestBenchmark),
+  runnable(knnBenchmark),
+  runnable(embeddingsBenchmark),
+];
 
 const startedAt = performance.now();
 

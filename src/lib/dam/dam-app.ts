@@ -24,7 +24,7 @@ import { DamError } from './errors';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
 import { getAssetDetail } from './services/asset-detail-service';
-import { getAssetCard, listAssets, sha256Of } from './services/asset-query-service';
+import { getAssetCard, getAssetCards, listAssets, sha256Of } from './services/asset-query-service';
 import { deleteEntities } from './services/delete-service';
 import { duplicateReport } from './services/duplicate-service';
 import { getEntityView, listEntitySummaries } from './services/entity-view-service';
@@ -194,11 +194,14 @@ export class DamApp extends WorldHost implements DamApi {
       throw error instanceof EventHandlingError && error.cause instanceof DamError ? error.cause : error;
     });
     if (!answer) throw new DamError('ModelUnavailableError', 'Semantic search is not set up in this world');
-    const hits = [];
-    for (const match of answer.matches) {
-      const asset = await getAssetCard(world.db, match.entityId);
-      if (asset) hits.push({ asset, score: match.score, matchedComponent: match.sourceComponentName, matchedField: match.sourceFieldName });
-    }
+    const cards = await getAssetCards(
+      world.db,
+      answer.matches.map((m) => m.entityId),
+    );
+    const hits = answer.matches.flatMap((match) => {
+      const asset = cards.get(match.entityId);
+      return asset ? [{ asset, score: match.score, matchedComponent: match.sourceComponentName, matchedField: match.sourceFieldName }] : [];
+    });
     const { rows } = await world.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${NeedsTextEmbeddingMarker.table}`);
     return { model: answer.model, hits, pendingEntities: rows[0]?.n ?? 0 };
   }

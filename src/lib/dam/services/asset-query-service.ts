@@ -98,8 +98,14 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promi
 }
 
 export async function getAssetCard(db: SqlExecutor, id: number): Promise<AssetCard | null> {
-  const { rows } = await db.query<CardRow>(`SELECT ${CARD_COLUMNS} ${CARD_JOINS} WHERE e.id = $1`, [id]);
-  return rows[0] ? toCard(rows[0]) : null;
+  return (await getAssetCards(db, [id])).get(id) ?? null;
+}
+
+/** The cards of several assets in one query, by id; ids that are not assets are absent. */
+export async function getAssetCards(db: SqlExecutor, ids: readonly number[]): Promise<Map<number, AssetCard>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<CardRow>(`SELECT ${CARD_COLUMNS} ${CARD_JOINS} WHERE e.id = ANY($1::bigint[])`, [ids]);
+  return new Map(rows.map((row) => [Number(row.id), toCard(row)]));
 }
 
 /** The lowercase hex SHA-256 of an entity's bytes. */

@@ -8,8 +8,13 @@ import { configureOnnxWasm, transformersTextEmbedderLoader } from '../../src/lib
 import type { TextEmbedder } from '../../src/lib/ml/model-types';
 import { urlModelFiles } from '../../src/lib/ml/url-model-files';
 
+/** `auto`: the loader's own choice (q8 on wasm, fp32 natively), as the app loads models. */
+export type BenchDtype = 'auto' | 'fp32' | 'q8';
+
 export interface Measurement {
   readonly device: string;
+  /** The weights that ran (the loader's `precision`). */
+  readonly precision: string | null;
   readonly dimensions: number;
   /** From the loader call to a loaded model: file reads, session creation, the loader's own probe embed. */
   readonly loadMs: number;
@@ -64,6 +69,7 @@ export async function measureEmbeddings(
     hooks?.end();
     return {
       device: embedder.device,
+      precision: embedder.precision ?? null,
       dimensions: embedder.dimensions,
       loadMs,
       warmupMs,
@@ -88,6 +94,8 @@ export interface RunProbeRequest {
   readonly modelUrl: string;
   readonly device: 'wasm' | 'webgpu';
   readonly threads: number;
+  /** The loader's `dtype` param; `auto` passes none, as the app does. */
+  readonly dtype: BenchDtype;
   readonly sentences: readonly string[];
   readonly batchSize: number;
   readonly passes: number;
@@ -134,7 +142,7 @@ async function probeRun(request: RunProbeRequest): Promise<RunProbe> {
     () =>
       transformersTextEmbedderLoader({
         name: 'embeddings-bench',
-        params: {},
+        params: request.dtype === 'auto' ? {} : { dtype: request.dtype },
         device: request.device,
         files: urlModelFiles(request.modelUrl),
       }),

@@ -14,7 +14,14 @@ import { cpuBetween, sampleCpu, sampleCpuEvery } from '../lib/process-cpu';
 import { formatMs, summarize, type Summary } from '../lib/stats';
 import type { Benchmark, BenchContext, RunMeta } from '../lib/types';
 import type * as OnnxNode from 'onnxruntime-node';
-import { measureEmbeddings, type AdapterProbe, type Measurement, type ProbeRequest, type RunProbe } from './embeddings-probe';
+import {
+  measureEmbeddings,
+  type AdapterProbe,
+  type BenchDtype,
+  type Measurement,
+  type ProbeRequest,
+  type RunProbe,
+} from './embeddings-probe';
 
 /**
  * Text-embedding throughput of one model on the same sentences, in one run: Node on
@@ -50,9 +57,17 @@ export interface EmbeddingsOptions {
   /** Timed passes over all sentences, after one untimed warm-up pass. */
   readonly passes: number;
   readonly wasmThreads: readonly number[];
+  /** Weight formats to run at each thread count, on both runtimes: fp32 (`onnx/model.onnx`) and int8 (`onnx/model_quantized.onnx`). */
+  readonly dtypes: readonly Exclude<BenchDtype, 'auto'>[];
 }
 
-export const DEFAULT_OPTIONS: EmbeddingsOptions = { size: 'minilm-l6', batchSize: 16, passes: 5, wasmThreads: [1, 2] };
+export const DEFAULT_OPTIONS: EmbeddingsOptions = {
+  size: 'minilm-l6',
+  batchSize: 16,
+  passes: 5,
+  wasmThreads: [1, 2],
+  dtypes: ['fp32', 'q8'],
+};
 
 /**
  * 64 fixed sentences of 5 to 40 words, of the kinds a media library holds (captions, notes,
@@ -193,6 +208,7 @@ export interface ModelInfo {
   readonly vocabulary: number;
   readonly parameters: number | null;
   readonly onnxBytes: number;
+  readonly quantizedOnnxBytes: number;
   readonly generateMs: number;
 }
 
@@ -209,6 +225,9 @@ export interface EmbeddingsRun {
   readonly label: string;
   readonly runtime: 'node' | 'chromium';
   readonly device: 'cpu' | 'wasm' | 'webgpu';
+  /** What the loader was asked for (`auto`: nothing, as the app asks) and what it ran. */
+  readonly dtype: BenchDtype;
+  readonly precision: string | null;
   /** Null where the runtime picks: the Node baseline (onnxruntime-node's default) and WebGPU. */
   readonly threadsRequested: number | null;
   readonly ortNumThreads: number | null;
@@ -228,6 +247,7 @@ export interface EmbeddingsRun {
 
 export interface WasmRatio {
   readonly threads: number;
+  readonly precision: string;
   readonly vsBaseline: number | null;
   readonly vsSameThreads: number | null;
 }
@@ -291,6 +311,7 @@ function generateModel(root: string, size: ModelSize, sentences: readonly string
       vocabulary: config.vocab_size!,
       parameters: parameters ? Number(parameters) : null,
       onnxBytes: statSync(join(dir, 'onnx/model.onnx')).size,
+      quantizedOnnxBytes: statSync(join(dir, 'onnx/model_quantized.onnx')).size,
       generateMs,
     },
   };
@@ -329,9 +350,10 @@ function throughput(passMs: readonly number[], sentences: number): Summary | nul
   return summarize(passMs.map((ms) => sentences / (ms / 1000)));
 }
 
-function emptyRun(base: Pick<EmbeddingsRun, 'id' | 'label' | 'runtime' | 'device' | 'threadsRequested'>): EmbeddingsRun {
+function emptyRun(base: Pick<EmbeddingsRun, 'id' | 'label' | 'runtime' | 'device' | 'threadsRequested' | 'dtype'>): EmbeddingsRun {
   return {
     ...base,
+    precision: null,
     ortNumThreads: null,
     crossOriginIsolated: null,
     loadMs: null,
@@ -376,20 +398,27 @@ async function withIntraOpThreads<T>(threads: number, load: () => Promise<T>): P
 async function runNode(
   modelDir: string,
   threads: number | null,
+  dtype: BenchDtype,
   options: EmbeddingsOptions,
 ): Promise<{ run: EmbeddingsRun; vectors: number[][] | null }> {
   const base = emptyRun({
-    id: threads === null ? 'node-default' : `node-${threads}t`,
+    id: threads === null ? 'node-default' : `node-${dtype}-${threads}t`,
     label:
       threads === null
         ? 'Node, onnxruntime-node, the loader as is (baseline)'
-        : `Node, onnxruntime-node, ${threads} intra-op thread${threads === 1 ? '' : 's'}`,
+        : `Node, onnxruntime-node, ${dtype}, ${threads} intra-op thread${threads === 1 ? '' : 's'}`,
     runtime: 'node',
     device: 'cpu',
+    dtype,
     threadsRequested: threads,
   });
   const load = () =>
-    transformersTextEmbedderLoader({ name: 'embeddings-bench', params: {}, device: 'cpu', files: directoryModelFiles(modelDir) });
+    transformersTextEmbedderLoader({
+      name: 'embeddings-bench',
+      params: dtype === 'auto' ? {} : { dtype },
+      device: 'cpu',
+      files: directoryModelFiles(modelDir),
+    });
   let cpuStart = process.cpuUsage();
   let busyStart = 0;
   let cpu: CpuWindow | null = null;
@@ -426,6 +455,7 @@ async function runNode(
 function fromMeasurement(base: EmbeddingsRun, measured: Measurement): EmbeddingsRun {
   return {
     ...base,
+    precision: measured.precision,
     loadMs: measured.loadMs,
     warmupMs: measured.warmupMs,
     passMs: measured.passMs,
@@ -490,19 +520,22 @@ async function runBrowser(
     await page.goto(`${context.baseUrl}/manifest.webmanifest`);
     const origin = new URL(context.baseUrl).origin;
 
-    const configs: { device: 'wasm' | 'webgpu'; threads: number }[] = options.wasmThreads.map((threads) => ({ device: 'wasm', threads }));
+    const configs: { device: 'wasm' | 'webgpu'; threads: number; dtype: BenchDtype }[] = options.dtypes.flatMap((dtype) =>
+      options.wasmThreads.map((threads) => ({ device: 'wasm' as const, threads, dtype })),
+    );
     const adapterOutcome = await runInWorker<AdapterProbe>(page, script, { kind: 'adapter' }, 30_000);
     adapter = adapterOutcome.result ?? null;
     const webgpuUnavailable = adapter ? (adapter.usable ? null : adapter.reason) : `adapter probe failed: ${adapterOutcome.error}`;
     log(`  WebGPU: ${webgpuUnavailable ? `not available (${webgpuUnavailable})` : `adapter ${adapter?.reason}`}`);
-    if (!webgpuUnavailable) configs.push({ device: 'webgpu', threads: 1 });
+    if (!webgpuUnavailable) configs.push({ device: 'webgpu', threads: 1, dtype: 'fp32' });
 
-    for (const { device, threads } of configs) {
+    for (const { device, threads, dtype } of configs) {
       const base = emptyRun({
-        id: device === 'wasm' ? `wasm-${threads}t` : 'webgpu',
-        label: device === 'wasm' ? `Chromium, WASM, ${threads} thread${threads === 1 ? '' : 's'}` : 'Chromium, WebGPU',
+        id: device === 'wasm' ? `wasm-${dtype}-${threads}t` : 'webgpu',
+        label: device === 'wasm' ? `Chromium, WASM, ${dtype}, ${threads} thread${threads === 1 ? '' : 's'}` : 'Chromium, WebGPU, fp32',
         runtime: 'chromium',
         device,
+        dtype,
         threadsRequested: device === 'wasm' ? threads : null,
       });
       const request: ProbeRequest = {
@@ -511,6 +544,7 @@ async function runBrowser(
         modelUrl,
         device,
         threads,
+        dtype,
         sentences: SENTENCES,
         batchSize: options.batchSize,
         passes: options.passes,
@@ -538,7 +572,14 @@ async function runBrowser(
     }
     if (webgpuUnavailable) {
       runs.push({
-        ...emptyRun({ id: 'webgpu', label: 'Chromium, WebGPU', runtime: 'chromium', device: 'webgpu', threadsRequested: null }),
+        ...emptyRun({
+          id: 'webgpu',
+          label: 'Chromium, WebGPU, fp32',
+          runtime: 'chromium',
+          device: 'webgpu',
+          dtype: 'fp32',
+          threadsRequested: null,
+        }),
         unavailable: webgpuUnavailable,
       });
     }
@@ -576,13 +617,15 @@ export async function runEmbeddingsBench(context: BenchContext, options: Embeddi
   const modelUrl = await serveModel(context, dir, options.size);
 
   // Node first, with the browser not started: nothing else of ours competes for the two cores.
-  const baseline = await runNode(dir, null, options);
+  const baseline = await runNode(dir, null, 'auto', options);
   log(`  ${baseline.run.label}: ${describeRun(baseline.run)}`);
   const nodeRuns = [baseline.run];
-  for (const threads of options.wasmThreads) {
-    const { run, vectors } = await runNode(dir, threads, options);
-    nodeRuns.push({ ...run, vsNode: vectors && baseline.vectors ? compareVectors(baseline.vectors, vectors) : null });
-    log(`  ${run.label}: ${describeRun(run)}`);
+  for (const dtype of options.dtypes) {
+    for (const threads of options.wasmThreads) {
+      const { run, vectors } = await runNode(dir, threads, dtype, options);
+      nodeRuns.push({ ...run, vsNode: vectors && baseline.vectors ? compareVectors(baseline.vectors, vectors) : null });
+      log(`  ${run.label}: ${describeRun(run)}`);
+    }
   }
   const browser = await runBrowser(context, modelUrl, options, baseline.vectors);
 
@@ -591,9 +634,16 @@ export async function runEmbeddingsBench(context: BenchContext, options: Embeddi
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
   const ratios = browser.runs.flatMap((run): WasmRatio[] => {
     const threads = run.threadsRequested;
-    if (run.device !== 'wasm' || threads === null || !run.throughput) return [];
-    const sameThreads = nodeRuns.find((node) => node.threadsRequested === threads);
-    return [{ threads, vsBaseline: ratio(median(run), median(baseline.run)), vsSameThreads: ratio(median(run), median(sameThreads)) }];
+    if (run.device !== 'wasm' || threads === null || !run.throughput || !run.precision) return [];
+    const same = nodeRuns.find((node) => node.threadsRequested === threads && node.precision === run.precision);
+    return [
+      {
+        threads,
+        precision: run.precision,
+        vsBaseline: ratio(median(run), median(baseline.run)),
+        vsSameThreads: ratio(median(run), median(same)),
+      },
+    ];
   });
   return {
     options,
@@ -630,16 +680,18 @@ function runRow(run: EmbeddingsRun, result: EmbeddingsResult): string[] {
         ? '–'
         : `${run.threadsRequested} (ORT kept ${run.ortNumThreads ?? '?'})`;
   const isolated = run.crossOriginIsolated === null ? '–' : String(run.crossOriginIsolated);
+  const weights = run.precision ? `${run.precision}${run.dtype === 'auto' ? ' (loader default)' : ''}` : run.dtype;
   const empty = ['–', '–', '–', '–'];
-  if (run.unavailable) return [run.label, threads, isolated, '–', `not available here: ${cell(run.unavailable, 100)}`, ...empty];
-  if (!run.throughput) return [run.label, threads, isolated, '–', `error: ${cell(run.error ?? 'not measured', 140)}`, ...empty];
+  if (run.unavailable) return [run.label, weights, threads, isolated, '–', `not available here: ${cell(run.unavailable, 100)}`, ...empty];
+  if (!run.throughput) return [run.label, weights, threads, isolated, '–', `error: ${cell(run.error ?? 'not measured', 140)}`, ...empty];
   const t = run.throughput;
   const cores = coresBusy(run.cpu);
   const busy = run.cpu && run.cpu.wallMs > 0 ? run.cpu.machineBusyMs / run.cpu.wallMs : null;
-  const ratio = result.ratios.find((r) => run.device === 'wasm' && r.threads === run.threadsRequested);
+  const ratio = result.ratios.find((r) => run.device === 'wasm' && r.threads === run.threadsRequested && r.precision === run.precision);
   const baseline = run.id === 'node-default';
   return [
     run.label,
+    weights,
     threads,
     isolated,
     formatMs(run.loadMs ?? Number.NaN),
@@ -647,19 +699,23 @@ function runRow(run: EmbeddingsRun, result: EmbeddingsResult): string[] {
     cores === null ? '–' : `${cores.toFixed(2)} (machine ${busy?.toFixed(2)})`,
     baseline ? '(baseline)' : ratio?.vsBaseline != null ? percent(ratio.vsBaseline) : '–',
     ratio?.vsSameThreads != null ? percent(ratio.vsSameThreads) : '–',
-    baseline ? '(reference)' : run.vsNode ? run.vsNode.maxAbsDiff.toExponential(1) : '–',
+    baseline ? '(reference)' : run.vsNode ? `${run.vsNode.maxAbsDiff.toExponential(1)} (${run.vsNode.minCosine.toFixed(5)})` : '–',
   ];
 }
 
 export function embeddingsMarkdown(result: EmbeddingsResult, meta: RunMeta): string {
   const { options, model, inputs, versions } = result;
   const best = result.ratios.reduce<WasmRatio | null>((a, b) => (a && (a.vsBaseline ?? 0) >= (b.vsBaseline ?? 0) ? a : b), null);
+  const baselinePrecision = result.runs.find((run) => run.id === 'node-default')?.precision ?? '?';
+  const config = (r: WasmRatio) => `${r.precision}, ${threadsLabel(r.threads)}`;
   const goal =
     best?.vsBaseline != null
-      ? `**${best.vsBaseline >= GOAL_RATIO ? 'met' : 'not met'}**. Against the native reference (the app's loader in Node, as is),` +
-        ` the best browser WASM configuration (${threadsLabel(best.threads)}) runs at **${percent(best.vsBaseline)}**` +
-        ` (${result.ratios.map((r) => `${threadsLabel(r.threads)}: ${r.vsBaseline === null ? '?' : percent(r.vsBaseline)}`).join(', ')});` +
-        ` against native with the same number of threads: ${result.ratios.map((r) => `${threadsLabel(r.threads)}: ${r.vsSameThreads === null ? '?' : percent(r.vsSameThreads)}`).join(', ')}.`
+      ? `**${best.vsBaseline >= GOAL_RATIO ? 'met' : 'not met'}** against the native reference (the app's loader in Node, as is: ${baselinePrecision}):` +
+        ` the best browser WASM configuration (${config(best)}) runs at **${percent(best.vsBaseline)}**` +
+        ` (${result.ratios.map((r) => `${config(r)}: ${r.vsBaseline === null ? '?' : percent(r.vsBaseline)}`).join('; ')}).` +
+        ` Against native running the same weights with the same number of threads, browser WASM runs at` +
+        ` ${result.ratios.map((r) => `${config(r)}: ${r.vsSameThreads === null ? '?' : percent(r.vsSameThreads)}`).join('; ')}` +
+        ` (best: **${percent(Math.max(...result.ratios.map((r) => r.vsSameThreads ?? 0)))}**).`
       : '**not measured** (a run failed; see the table).';
   const realModel = model.size === 'minilm-l6' ? 'all-MiniLM-L6-v2' : 'BERT-Tiny';
   const wasmRuns = result.runs.filter((run) => run.device === 'wasm' && run.throughput);
@@ -673,6 +729,7 @@ export function embeddingsMarkdown(result: EmbeddingsResult, meta: RunMeta): str
     table(
       [
         'Runtime',
+        'Weights',
         'Threads',
         'crossOriginIsolated (worker)',
         'Load',
@@ -680,7 +737,7 @@ export function embeddingsMarkdown(result: EmbeddingsResult, meta: RunMeta): str
         'CPU cores busy over the passes',
         'vs baseline',
         'vs native, same threads',
-        'Max abs diff vs baseline vectors',
+        'Max abs diff vs baseline vectors (min cosine)',
       ],
       result.runs.map((run) => runRow(run, result)),
     ),
@@ -697,11 +754,15 @@ export function embeddingsMarkdown(result: EmbeddingsResult, meta: RunMeta): str
     '**The model.** No trained all-MiniLM-L6-v2 is reachable here, so each run generates one (`tests/fixtures/make-fixture-models.py' +
       ` --size ${model.size}\`, into the run's temp directory, ${formatMs(model.generateMs)}): a full BERT encoder with ${realModel}'s sizes` +
       ` (${model.layers} layers, hidden ${model.hidden}, ${model.heads} heads, feed-forward ${model.intermediate}, vocabulary ${model.vocabulary.toLocaleString('en-US')},` +
-      ` ${model.parameters?.toLocaleString('en-US') ?? '?'} parameters, fp32, ${(model.onnxBytes / 2 ** 20).toFixed(1)} MiB ONNX) and the interface of its ONNX export` +
+      ` ${model.parameters?.toLocaleString('en-US') ?? '?'} parameters) and the interface of its ONNX export` +
       ' (`input_ids`, `attention_mask`, `token_type_ids` → `last_hidden_state`).' +
       ` Per layer: Q/K/V projections, ${model.heads}-head scaled dot-product attention with the padding mask,` +
       ' output projection, add & LayerNorm, GELU (erf) feed-forward, add & LayerNorm. **The weights are synthetic** (a deterministic hash), so the vectors mean nothing;' +
       ` **the compute per token is the real model’s** (same ops, same shapes), so the trained ${realModel} should run at these speeds on these runtimes.`,
+    `- Weights: each run uses one of two files of the same model, as the hub's export ships them: \`onnx/model.onnx\` (fp32, ${(model.onnxBytes / 2 ** 20).toFixed(1)} MiB)` +
+      ` and \`onnx/model_quantized.onnx\` (q8, ${(model.quantizedOnnxBytes / 2 ** 20).toFixed(1)} MiB): the same weights quantised as onnxruntime's \`quantize_dynamic\` writes them` +
+      ' (int8 per output column with `reduce_range`; each MatMul becomes DynamicQuantizeLinear + MatMulInteger, which onnxruntime fuses into MatMulIntegerToFloat; embedding tables int8).' +
+      " The app's loader picks transformers.js's default when it is not told: **q8 on wasm, fp32 natively**; the other rows name their weights.",
     `- Vocabulary: ${model.vocabulary.toLocaleString('en-US')} entries as in the real one, but not its words: the fixture's words, single characters and their \`##\` forms,` +
       ' every word of the benchmark sentences whole, and `[unusedN]` filler. Each word of the sentences is one token here; the real uncased vocabulary keeps nearly all of' +
       ' these everyday words whole too, so the sequence lengths are the real ones or within a few tokens.',
@@ -720,10 +781,10 @@ export function embeddingsMarkdown(result: EmbeddingsResult, meta: RunMeta): str
       ` \`urlModelFiles\` from the harness's server, ORT's runtime from the app's \`/ort/\` (fetched: ${ortFiles.map((f) => `\`${f}\``).join(', ') || '?'}).` +
       ' `numThreads` is set through `configureOnnxWasm` before ORT starts, each thread count in a fresh worker; "ORT kept" is the `numThreads` ORT had after starting' +
       ` (it falls back to 1 where threads cannot work). crossOriginIsolated in the worker: ${isolated.join(', ') || '?'}.`,
-    `- The app's world worker asks ORT for one thread per core when cross-origin isolated (\`createBrowserModelManager\`; ORT's own default is min(4, ceil(cores / 2)), which is 1 on a 2-core machine), so it runs as the ${result.hardwareConcurrency ?? '?'}-thread row.`,
+    `- The app's world worker asks ORT for one thread per core when cross-origin isolated (\`createBrowserModelManager\`; ORT's own default is min(4, ceil(cores / 2)), which is 1 on a 2-core machine), so it runs as the q8 row with ${result.hardwareConcurrency ?? '?'} threads.`,
     '- CPU cores busy: CPU time of the process doing the work (Node: `process.cpuUsage()`; Chromium: its renderer processes, from `/proc`) over the wall time of the' +
       ' timed passes; "machine" is the busy time of all cores (`/proc/stat`) over the same window, so a figure well above the process’s means something else was running.',
-    '- Max abs diff: the largest difference between a vector and the baseline’s for the same sentence (unit vectors): every runtime computed the same embeddings.',
+    '- Max abs diff: the largest difference between a vector and the baseline’s for the same sentence (unit vectors), and the lowest cosine between the two: fp32 rows computed the same embeddings; q8 rows differ by the quantisation error only.',
     `- WebGPU: ${
       result.adapter
         ? result.adapter.usable
@@ -737,7 +798,7 @@ export function embeddingsMarkdown(result: EmbeddingsResult, meta: RunMeta): str
 
 export const embeddingsBenchmark: Benchmark<EmbeddingsResult> = {
   id: 'embeddings',
-  title: 'Text-embedding throughput: Node native vs Chromium WASM (1 and 2 threads) vs WebGPU',
+  title: 'Text-embedding throughput: Node native vs Chromium WASM (fp32 and q8, 1 and 2 threads) vs WebGPU',
   run: (context) => runEmbeddingsBench(context, optionsFromEnv()),
   markdown: embeddingsMarkdown,
 };

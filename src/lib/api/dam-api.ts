@@ -267,6 +267,8 @@ export interface ModelStatus {
   readonly device: ModelDevice | null;
   /** The user's override, or null when the app chooses. */
   readonly deviceOverride: ModelDevice | null;
+  /** The loaded weights' number format (`fp32`, `q8`), where the model has several; null when not loaded. */
+  readonly precision: string | null;
   /** Devices this host offers. */
   readonly devices: readonly ModelDevice[];
 }

@@ -25,6 +25,8 @@ export interface LoadedModelInfo {
   /** Null while the load is deciding where to go. */
   readonly device: ExecutionDevice | null;
   readonly state: 'loading' | 'ready';
+  /** The loaded model's weight format, where it reports one (`fp32`, `q8`). */
+  readonly precision: string | null;
 }
 
 interface CacheEntry {
@@ -35,6 +37,7 @@ interface CacheEntry {
   device: ExecutionDevice | null;
   promise: Promise<LoadedModel>;
   ready: boolean;
+  precision: string | null;
 }
 
 /** Disposes what the entry loaded (waiting for a load in flight); false when it never loaded. */
@@ -125,7 +128,15 @@ export class ModelExecutionManager {
     if (!loader) throw new UnknownModelLoaderError(`No model loader is registered for "${identifier}"`);
     // The entry goes into the cache before the first await, so a concurrent call finds it.
     if (cached) this.cache.delete(key);
-    const entry: CacheEntry = { identifier, name, params, device: options.device ?? null, promise: Promise.resolve(null!), ready: false };
+    const entry: CacheEntry = {
+      identifier,
+      name,
+      params,
+      device: options.device ?? null,
+      promise: Promise.resolve(null!),
+      ready: false,
+      precision: null,
+    };
     entry.promise = (async () => {
       if (cached) await release(cached);
       const device = options.device ?? (await this.getModelDevicePreference(identifier, name));
@@ -135,7 +146,10 @@ export class ModelExecutionManager {
     })();
     this.cache.set(key, entry);
     entry.promise.then(
-      () => (entry.ready = true),
+      (model) => {
+        entry.ready = true;
+        entry.precision = model.precision ?? null;
+      },
       () => {
         if (this.cache.get(key) === entry) this.cache.delete(key);
       },
@@ -158,12 +172,13 @@ export class ModelExecutionManager {
   }
 
   loadedModels(): LoadedModelInfo[] {
-    return [...this.cache.values()].map(({ identifier, name, params, device, ready }) => ({
+    return [...this.cache.values()].map(({ identifier, name, params, device, ready, precision }) => ({
       identifier,
       name,
       params,
       device,
       state: ready ? 'ready' : 'loading',
+      precision,
     }));
   }
 

@@ -37,6 +37,8 @@ export interface ModelLoadRequest {
 /** Anything a loader returns. `dispose` frees sessions, tensors and GPU buffers. */
 export interface LoadedModel {
   readonly device: ExecutionDevice;
+  /** The weights' number format where a model has several (`fp32`, `q8`): shown in Settings. */
+  readonly precision?: string;
   dispose(): Promise<void>;
 }
 

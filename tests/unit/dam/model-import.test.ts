@@ -67,6 +67,23 @@ describe('importing a model folder', () => {
       name: 'InvalidModelFolderError',
       message: expect.stringContaining('tokenizer.json missing'),
     });
+    // Either weight file will do, but one of them must be there.
+    await expect(
+      app.importModel(
+        'all-MiniLM-L6-v2',
+        folder.filter((f) => !f.path.endsWith('.onnx')),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidModelFolderError',
+      message: expect.stringContaining('onnx/model_quantized.onnx or onnx/model.onnx missing'),
+    });
+    await expect(
+      app.importModel(
+        'all-MiniLM-L6-v2',
+        folder.filter((f) => !f.path.endsWith('model.onnx')),
+      ),
+      // Past the file check: it loads the int8 weights, and only then is refused for its size.
+    ).rejects.toMatchObject({ name: 'ModelMismatchError' });
     await expect(app.importModel('all-MiniLM-L6-v2', [{ path: '../../etc/config.json', file: new Blob(['{}']) }])).rejects.toMatchObject({
       name: 'InvalidModelFolderError',
     });

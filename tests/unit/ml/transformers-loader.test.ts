@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFiles, ModelLoadRequest, TextEmbedder } from '../../../src/lib/ml/model-types';
 import { ModelFileMissingError } from '../../../src/lib/ml/loaders/require-files';
-import { transformersTextEmbedderLoader } from '../../../src/lib/ml/loaders/transformers-loader';
+import { chooseOnnxDtype, onnxModelPath, transformersTextEmbedderLoader } from '../../../src/lib/ml/loaders/transformers-loader';
 import { directoryModelFiles } from '../../../src/lib/platform/node-model-files';
 
 const fixture = fileURLToPath(new URL('../../fixtures/models/minilm-fixture', import.meta.url));
@@ -34,6 +34,34 @@ async function memoryFiles(): Promise<ModelFiles> {
     has: async (path) => contents.has(path),
   };
 }
+
+describe('chooseOnnxDtype', () => {
+  const holding = (...paths: string[]): ModelFiles => ({
+    kind: 'imported',
+    base: '/x/',
+    read: () => Promise.reject(new Error('not read')),
+    has: async (path) => paths.includes(path),
+  });
+  const both = holding('onnx/model.onnx', 'onnx/model_quantized.onnx');
+
+  it("follows transformers.js's defaults: q8 on wasm, fp32 natively and on WebGPU", async () => {
+    expect(await chooseOnnxDtype(undefined, 'wasm', both)).toBe('q8');
+    expect(await chooseOnnxDtype('auto', 'cpu', both)).toBe('fp32');
+    expect(await chooseOnnxDtype(undefined, 'webgpu', both)).toBe('fp32');
+  });
+
+  it('takes the other file when the folder holds only one, and the preferred name when it holds none', async () => {
+    expect(await chooseOnnxDtype(undefined, 'wasm', holding('onnx/model.onnx'))).toBe('fp32');
+    expect(await chooseOnnxDtype(undefined, 'cpu', holding('onnx/model_quantized.onnx'))).toBe('q8');
+    expect(await chooseOnnxDtype(undefined, 'wasm', holding())).toBe('q8');
+  });
+
+  it('keeps an explicit dtype whatever the folder holds', async () => {
+    expect(await chooseOnnxDtype('fp16', 'wasm', both)).toBe('fp16');
+    expect(onnxModelPath('fp16')).toBe('onnx/model_fp16.onnx');
+    expect(() => onnxModelPath('q3')).toThrow('Unknown dtype q3');
+  });
+});
 
 describe('transformersTextEmbedderLoader', () => {
   let embedder: TextEmbedder;
@@ -107,24 +135,55 @@ describe('transformersTextEmbedderLoader errors and disposal', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  async function copyWithout(name: string, missing: string): Promise<string> {
+  async function copyWithout(name: string, ...missing: string[]): Promise<string> {
     const target = join(folder, name);
     await cp(fixture, target, { recursive: true });
-    await rm(join(target, missing));
+    for (const path of missing) await rm(join(target, path));
     return target;
   }
 
-  it.each(['tokenizer_config.json', 'onnx/model.onnx'])('names a missing %s', async (missing) => {
-    const folderWithout = await copyWithout(missing.replace('/', '-'), missing);
+  it.each([
+    ['tokenizer_config.json', ['tokenizer_config.json']],
+    // Neither weight file: the name is the one this device would run (fp32 natively).
+    ['onnx/model.onnx', ['onnx/model.onnx', 'onnx/model_quantized.onnx']],
+  ])('names a missing %s', async (expected, missing) => {
+    const folderWithout = await copyWithout(missing.map((m) => m.replace('/', '-')).join('+'), ...missing);
     const load = transformersTextEmbedderLoader(request(directoryModelFiles(folderWithout)));
     await expect(load).rejects.toBeInstanceOf(ModelFileMissingError);
-    await expect(load).rejects.toThrow(missing);
+    await expect(load).rejects.toThrow(expected);
   });
 
-  it('names the file a quantized dtype needs', async () => {
-    await expect(transformersTextEmbedderLoader(request(directoryModelFiles(fixture), { dtype: 'q8' }))).rejects.toThrow(
+  it('names the file an explicit dtype needs', async () => {
+    const onlyFloat = await copyWithout('only-fp32', 'onnx/model_quantized.onnx');
+    await expect(transformersTextEmbedderLoader(request(directoryModelFiles(onlyFloat), { dtype: 'q8' }))).rejects.toThrow(
       'onnx/model_quantized.onnx',
     );
+  });
+
+  it('refuses an unknown dtype by name', async () => {
+    await expect(transformersTextEmbedderLoader(request(directoryModelFiles(fixture), { dtype: 'q3' }))).rejects.toThrow(
+      /minilm-fixture: Unknown dtype q3/,
+    );
+  });
+
+  it('runs fp32 natively when both weight files are there, and the int8 file when it is the only one', async () => {
+    const both = await transformersTextEmbedderLoader(request(directoryModelFiles(fixture)));
+    const onlyInt8 = await copyWithout('only-q8', 'onnx/model.onnx');
+    const quantized = await transformersTextEmbedderLoader(request(directoryModelFiles(onlyInt8)));
+    try {
+      expect(both.precision).toBe('fp32');
+      expect(quantized.precision).toBe('q8');
+      // The int8 weights are the fp32 ones rounded: the same vectors up to quantisation error.
+      const texts = ['a cat sat on the mat', 'rockets fly to the moon', 'tax invoice report'];
+      const [exact, approximate] = [await both.embed(texts), await quantized.embed(texts)];
+      exact.forEach((vector, i) => {
+        expect(dot(vector, approximate[i]!)).toBeGreaterThan(0.99);
+        expect(dot(vector, approximate[i]!)).toBeLessThan(1 - 1e-7);
+      });
+    } finally {
+      await both.dispose();
+      await quantized.dispose();
+    }
   });
 
   it('says which model and folder failed when a file is corrupt', async () => {

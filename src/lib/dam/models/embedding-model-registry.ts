@@ -19,6 +19,13 @@ export interface EmbeddingModelInfo {
   readonly licence: string;
   /** Files a folder of this model must hold (an import is refused without them). */
   readonly files: readonly string[];
+  /**
+   * For a model published in several weight formats: a folder needs at least one of the two,
+   * and a download fetches only the one this runtime runs by default (transformers.js's
+   * defaults: the int8 file on wasm, a quarter of the size and about twice as fast there; fp32
+   * natively). The loader takes whichever the folder has.
+   */
+  readonly weights?: { readonly browser: string; readonly node: string };
   /** Download/precache size of its files, for Settings (measured from the files shipped). */
   readonly sizeBytes?: number;
 }
@@ -35,7 +42,8 @@ export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInf
     component: TextEmbeddingAllMiniLmL6V2Dim384Component,
     defaultParams: { dimensions: 384 },
     loader: 'transformers-text',
-    files: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'],
+    files: ['config.json', 'tokenizer.json', 'tokenizer_config.json'],
+    weights: { browser: 'onnx/model_quantized.onnx', node: 'onnx/model.onnx' },
     hub: 'Xenova/all-MiniLM-L6-v2',
     licence: 'Apache-2.0',
   },

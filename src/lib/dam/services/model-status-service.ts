@@ -2,6 +2,7 @@ import type { ModelDevice, ModelStatus } from '../../api/dam-api';
 import { hubFileUrl } from '../../ml/loaders/transformers-loader';
 import type { ModelDownloads } from '../../ml/model-downloads';
 import type { ModelExecutionManager } from '../../ml/model-execution-manager';
+import { isNodeRuntime } from '../../ml/runtime';
 import { modelPathParts, stripCommonFolder, type ModelFileInput, type ModelStore } from '../../ml/model-store';
 import { DamError } from '../errors';
 import { EMBEDDING_MODEL_REGISTRY, getEmbeddingModelInfo } from '../models/embedding-model-registry';
@@ -39,6 +40,7 @@ export async function modelStatus({ models, downloads }: ModelResources, name: s
     download,
     device: loaded?.device ?? (source ? await models.getModelDevicePreference(info.loader, name) : null),
     deviceOverride: preference?.chosenBy === 'user' ? preference.device : null,
+    precision: loaded?.precision ?? null,
     devices,
   };
 }
@@ -83,7 +85,11 @@ export async function importModel(resources: ModelResources, name: string, files
   } catch (error) {
     throw new DamError('InvalidModelFolderError', `The folder cannot be imported: ${(error as Error).message}`);
   }
-  const missing = info.files.filter((path) => !kept.some((f) => f.path === path));
+  const has = (path: string) => kept.some((f) => f.path === path);
+  const missing = info.files.filter((path) => !has(path));
+  if (info.weights && !has(info.weights.browser) && !has(info.weights.node)) {
+    missing.push(`${info.weights.browser} or ${info.weights.node}`);
+  }
   if (missing.length > 0) {
     throw new DamError('InvalidModelFolderError', `This folder is not a ${name} model: ${missing.join(', ')} missing`);
   }
@@ -100,7 +106,8 @@ export async function downloadModel(resources: ModelResources, name: string): Pr
   }
   let files: ModelFileInput[];
   try {
-    files = await resources.downloads.download(name, info.files, (path) => hubFileUrl(repo, path));
+    const paths = info.weights ? [...info.files, isNodeRuntime() ? info.weights.node : info.weights.browser] : info.files;
+    files = await resources.downloads.download(name, paths, (path) => hubFileUrl(repo, path));
   } catch (error) {
     throw new DamError('ModelDownloadError', `Downloading "${name}" failed: ${(error as Error).message}`);
   }

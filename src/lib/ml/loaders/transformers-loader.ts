@@ -1,4 +1,4 @@
-import type { ExecutionDevice, ModelLoader, ModelLoadRequest, TextEmbedder } from '../model-types';
+import type { ExecutionDevice, ModelFiles, ModelLoader, ModelLoadRequest, TextEmbedder } from '../model-types';
 import { requireModelFiles } from './require-files';
 import { createModelFilesCache, mountModelFiles } from './transformers-files';
 import { isNodeRuntime } from '../runtime';
@@ -86,24 +86,44 @@ function runtimeDevice(device: ExecutionDevice): ExecutionDevice {
   return isNodeRuntime() ? 'cpu' : 'wasm';
 }
 
+/** The ONNX file transformers.js reads for a dtype: `onnx/model_quantized.onnx` for q8. */
+export function onnxModelPath(dtype: string): string {
+  const suffix = DTYPE_SUFFIX[dtype];
+  if (suffix === undefined) throw new Error(`Unknown dtype ${dtype} (known: ${Object.keys(DTYPE_SUFFIX).join(', ')})`);
+  return `onnx/model${suffix}.onnx`;
+}
+
 /**
- * A feature-extraction model (config.json, tokenizer.json, tokenizer_config.json,
- * onnx/model.onnx) as a text embedder: mean pooling over the attention mask, then L2
- * normalisation. Params: `dtype` (default `fp32`, which reads `onnx/model.onnx`).
+ * The weights to run when the caller asks for none (`dtype` absent or `auto`): transformers.js's
+ * own defaults, q8 on wasm and fp32 elsewhere, taking the other where the folder holds only one.
+ * On wasm the int8 kernels run about twice as fast as fp32 (BENCHMARKS.md, text embeddings) and
+ * the file is a quarter of the size; natively fp32 is fast anyway and exact.
+ */
+export async function chooseOnnxDtype(requested: unknown, device: ExecutionDevice, files: ModelFiles): Promise<string> {
+  if (typeof requested === 'string' && requested !== 'auto') return requested;
+  const order = device === 'wasm' ? ['q8', 'fp32'] : ['fp32', 'q8'];
+  for (const dtype of order) if (await files.has(onnxModelPath(dtype))) return dtype;
+  return order[0]!;
+}
+
+/**
+ * A feature-extraction model (config.json, tokenizer.json, tokenizer_config.json, and
+ * onnx/model.onnx or onnx/model_quantized.onnx) as a text embedder: mean pooling over the
+ * attention mask, then L2 normalisation. Params: `dtype` (`auto` by default: see chooseOnnxDtype).
  */
 export const transformersTextEmbedderLoader: ModelLoader<TextEmbedder> = async (request) => {
-  const dtype = typeof request.params.dtype === 'string' ? request.params.dtype : 'fp32';
-  const suffix = DTYPE_SUFFIX[dtype];
-  if (suffix === undefined) throw new Error(`Model ${request.name}: unknown dtype ${dtype}`);
-  await requireModelFiles(request.files, request.name, [
-    'config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    `onnx/model${suffix}.onnx`,
-  ]);
+  const device = runtimeDevice(request.device);
+  let dtype: string;
+  let modelPath: string;
+  try {
+    dtype = await chooseOnnxDtype(request.params.dtype, device, request.files);
+    modelPath = onnxModelPath(dtype);
+  } catch (error) {
+    throw new Error(`Model ${request.name}: ${(error as Error).message}`, { cause: error });
+  }
+  await requireModelFiles(request.files, request.name, ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelPath]);
 
   const { pipeline } = await transformers();
-  const device = runtimeDevice(request.device);
   const mount = mountModelFiles(request.files);
   let extractor: Awaited<ReturnType<typeof pipeline<'feature-extraction'>>>;
   try {
@@ -132,6 +152,7 @@ export const transformersTextEmbedderLoader: ModelLoader<TextEmbedder> = async (
     const [probe] = await embed(['']);
     return {
       device,
+      precision: dtype,
       dimensions: probe?.length ?? 0,
       embed,
       async dispose() {

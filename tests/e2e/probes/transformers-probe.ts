@@ -1,11 +1,11 @@
 import { configureOnnxWasm, transformersTextEmbedderLoader } from '../../../src/lib/ml/loaders/transformers-loader';
-import type { ModelFiles } from '../../../src/lib/ml/model-types';
+import { memoryModelFiles, type FolderBytes } from './memory-model-files';
 
 /** Runs in a dedicated worker, as models do in the app; the page posts the model's files and the texts. */
 export interface TransformersProbeRequest {
   readonly origin: string;
   /** Path in the folder → bytes: the files come in memory, as an imported folder's do. */
-  readonly files: Record<string, number[]>;
+  readonly files: FolderBytes;
   readonly texts: readonly string[];
 }
 
@@ -21,25 +21,12 @@ export interface TransformersProbe {
   readonly fp32: TransformersProbeRun;
 }
 
-function memoryFiles(files: Record<string, number[]>): ModelFiles {
-  return {
-    kind: 'imported',
-    base: 'memory://minilm-fixture/',
-    read: async (path) => {
-      const bytes = files[path];
-      if (!bytes) throw new Error(`no ${path}`);
-      return Uint8Array.from(bytes);
-    },
-    has: async (path) => path in files,
-  };
-}
-
 async function run(request: TransformersProbeRequest, params: Record<string, unknown>): Promise<TransformersProbeRun> {
   const embedder = await transformersTextEmbedderLoader({
     name: 'minilm-fixture',
     params,
     device: 'wasm',
-    files: memoryFiles(request.files),
+    files: memoryModelFiles(request.files, 'memory://minilm-fixture/'),
   });
   try {
     const vectors = await embedder.embed(request.texts);

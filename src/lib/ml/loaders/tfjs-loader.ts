@@ -1,4 +1,5 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LoadedModel, ModelLoader } from '../model-types';
 import { requireModelFiles } from './require-files';
 import { startTfjsBackend, tfjsBackendFor, type Tf, type TfjsBackendName } from './tfjs-backend';
@@ -49,5 +50,54 @@ export const tfjsGraphModelLoader: ModelLoader<TfjsGraphModel> = async (request)
   };
 };
 
-// Layers models (`tf.loadLayersModel`) need @tensorflow/tfjs-layers, which is not a dependency;
-// `modelFilesIOHandler` serves them unchanged once it is.
+/** A TF.js layers (Keras) model on its backend. */
+export interface TfjsLayersModel extends LoadedModel {
+  readonly backend: TfjsBackendName;
+  readonly inputShapes: readonly (readonly (number | null)[])[];
+  readonly outputShapes: readonly (readonly (number | null)[])[];
+  /** As `TfjsGraphModel.run`: jobs on this model's backend, one at a time. */
+  run<T>(job: (tf: Tf, model: LayersModel) => Promise<T>): Promise<T>;
+}
+
+/** Keras shapes are one shape, or a list of them for a model with several inputs or outputs. */
+function shapeList(shape: Shape | Shape[]): (number | null)[][] {
+  return Array.isArray(shape[0]) || shape.length === 0 ? (shape as Shape[]) : [shape as Shape];
+}
+type Shape = (number | null)[];
+
+/**
+ * Loads a TF.js layers model (`model.json` with a Keras `modelTopology`, as the TF.js converter
+ * writes from a Keras model, and its weight shards) from the request's files onto the device's
+ * backend. `params.file` names another model.json.
+ */
+export const tfjsLayersModelLoader: ModelLoader<TfjsLayersModel> = async (request) => {
+  const file = typeof request.params.file === 'string' ? request.params.file : 'model.json';
+  await requireModelFiles(request.files, request.name, [file]);
+  // Imported with the backend's TF.js: tfjs-layers registers its layers against tfjs-core.
+  const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
+  const backend = await startTfjsBackend(tfjsBackendFor(request.device));
+  let model: LayersModel;
+  try {
+    model = await backend.run((tf) => loadLayersModel(modelFilesIOHandler(tf, request.files, file)));
+  } catch (error) {
+    throw new Error(`Model ${request.name} could not be loaded from ${request.files.base}: ${(error as Error).message}`, { cause: error });
+  }
+
+  let released: Promise<void> | undefined;
+  return {
+    device: request.device,
+    backend: backend.name,
+    inputShapes: shapeList(model.inputs.length === 1 ? (model.inputs[0]!.shape as Shape) : model.inputs.map((i) => i.shape as Shape)),
+    outputShapes: shapeList(model.outputs.length === 1 ? (model.outputs[0]!.shape as Shape) : model.outputs.map((o) => o.shape as Shape)),
+    run(job) {
+      if (released) return Promise.reject(new Error(`Model ${request.name} has been disposed`));
+      return backend.run((tf) => job(tf, model));
+    },
+    dispose() {
+      released ??= backend.release(async () => {
+        model.dispose();
+      });
+      return released;
+    },
+  };
+};

@@ -289,7 +289,13 @@ export type DamErrorName =
   | 'InvalidQueryError'
   | 'ModelMismatchError'
   | 'InvalidModelFolderError'
-  | 'ModelDownloadError';
+  | 'ModelDownloadError'
+  | 'InvalidTagError'
+  | 'TagNotFoundError'
+  | 'TagExistsError'
+  | 'TagScopeError'
+  | 'TagValueNotAllowedError'
+  | 'TagCycleError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;

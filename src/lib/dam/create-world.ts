@@ -3,9 +3,10 @@ import { World, type Plugin, type ResourceManager, type WorldConfig } from '../e
 import { corePlugin } from './plugins/core-plugin';
 import { mediaPlugin } from './plugins/media-plugin';
 import { semanticPlugin } from './plugins/semantic-plugin';
+import { taggingPlugin } from './plugins/tagging-plugin';
 
 /** The plugins every DAM world has. Later capabilities add theirs here. */
-export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin, semanticPlugin];
+export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin, taggingPlugin, semanticPlugin];
 
 /** Builds and starts a DAM world on an open database: plugins, migrations, schema check. */
 export async function createDamWorld(

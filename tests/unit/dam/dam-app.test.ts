@@ -37,6 +37,7 @@ describe('DamApp on disk', () => {
       '0003_media',
       '0004_text_embeddings',
       '0005_text_content',
+      '0006_tags',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -4,6 +4,7 @@ import type { ModelExecutionManager } from '../../ml/model-execution-manager';
 import type { TextEmbedder } from '../../ml/model-types';
 import { getEmbeddingModelInfo } from '../models/embedding-model-registry';
 import { collectTextFields, type TextField } from './text-fields';
+import { augmentTextFieldsWithTags, type TagAugmentation } from './text-tag-augmentation';
 import { assertTextEmbedderFits } from './text-model-choice';
 
 /*
@@ -37,18 +38,25 @@ export async function embedTextFields(embedder: TextEmbedder, fields: readonly T
   return fields.length === 0 ? [] : embedder.embed(fields.map((f) => f.text));
 }
 
+/** The texts to embed for an entity: its text fields, with its tags appended when asked for. */
+async function fieldsToEmbed(db: SqlExecutor, entityId: EntityId, tags: TagAugmentation | undefined): Promise<TextField[]> {
+  return augmentTextFieldsWithTags(db, entityId, await collectTextFields(db, entityId), tags);
+}
+
 /**
- * Replaces the entity's rows in the model's table with embeddings of its current text fields.
- * Returns the number of fields embedded (0 when the entity has no text).
+ * Replaces the entity's rows in the model's table with embeddings of its current text fields,
+ * with its manual or model tags appended when `tags` asks (the field names then carry the
+ * seed's suffix). Returns the number of fields embedded (0 when the entity has no text).
  */
 export async function updateTextEmbeddingsForEntity(
   db: SqlExecutor,
   embedder: TextEmbedder,
   modelName: string,
   entityId: EntityId,
+  tags?: TagAugmentation,
 ): Promise<number> {
   const { component } = getEmbeddingModelInfo(modelName);
-  const fields = await collectTextFields(db, entityId);
+  const fields = await fieldsToEmbed(db, entityId, tags);
   const vectors = await embedTextFields(embedder, fields);
   await ecs.removeComponentsFrom(db, component, [entityId]);
   await ecs.addComponents(
@@ -76,11 +84,11 @@ export async function updateTextEmbeddingsForEntities(
   models: ModelExecutionManager,
   modelName: string,
   entityIds: readonly EntityId[],
-  options: { readonly onProgress?: (done: number, total: number) => void } = {},
+  options: { readonly onProgress?: (done: number, total: number) => void; readonly tags?: TagAugmentation } = {},
 ): Promise<number> {
   const info = getEmbeddingModelInfo(modelName);
   const items: { entityId: EntityId; field: TextField }[] = [];
-  for (const entityId of entityIds) for (const field of await collectTextFields(db, entityId)) items.push({ entityId, field });
+  for (const entityId of entityIds) for (const field of await fieldsToEmbed(db, entityId, options.tags)) items.push({ entityId, field });
   const batchSize = await models.getOptimalBatchSize(info.loader, modelName, TEXT_ITEM_ESTIMATE_MB, FALLBACK_BATCH_SIZE);
   const vectors = await models.runBatched<(typeof items)[number], Float32Array, TextEmbedder>(
     info.loader,

@@ -90,6 +90,8 @@ export interface AssetQuery {
   /** Default: newest or largest first for added/taken/size, A→Z for name. */
   readonly descending?: boolean;
   readonly nameContains?: string;
+  /** Only assets with this manual tag, its descendants or their aliases. An unknown tag: none. */
+  readonly tag?: string;
   readonly offset?: number;
   /** At most 500. */
   readonly limit?: number;
@@ -273,6 +275,72 @@ export interface ModelStatus {
   readonly devices: readonly ModelDevice[];
 }
 
+/** Where a tag may be applied (seeds §2.7). */
+export type TagScope = 'GLOBAL' | 'COMPONENT_CLASS_REQUIRED' | 'CONCEPTUAL_ASSET_LOCAL';
+
+/** A tag. `scopeDetail`: the component a COMPONENT_CLASS_REQUIRED tag needs, or the entity a CONCEPTUAL_ASSET_LOCAL tag is local to. */
+export interface TagConcept {
+  readonly entityId: number;
+  /** Normalised: lower case, `namespace:name`. */
+  readonly name: string;
+  readonly scope: TagScope;
+  readonly scopeDetail: string | null;
+  readonly description: string | null;
+  readonly allowValues: boolean;
+}
+
+export interface TagConceptOptions {
+  readonly scope?: TagScope;
+  readonly scopeDetail?: string | null;
+  readonly description?: string | null;
+  readonly allowValues?: boolean;
+}
+
+/** A manual tag on an entity. `name` is the tag applied; `displayName` its preferred sibling's name. */
+export interface EntityTag {
+  readonly tagEntityId: number;
+  readonly name: string;
+  readonly displayName: string;
+  readonly value: string | null;
+}
+
+/** A model's tag on an entity, with the model's confidence (0–1). */
+export interface EntityModelTag {
+  readonly tagEntityId: number;
+  readonly name: string;
+  readonly displayName: string;
+  readonly sourceModelName: string;
+  readonly confidence: number;
+}
+
+export interface EntityTags {
+  readonly manual: EntityTag[];
+  /** Not rejected by the person; highest confidence first. */
+  readonly model: EntityModelTag[];
+  /** Tags the manual ones imply through parents and that are not applied themselves. */
+  readonly implied: string[];
+}
+
+export interface TagSummary {
+  readonly name: string;
+  /** Its preferred sibling's name, or its own. */
+  readonly displayName: string;
+  readonly namespace: string | null;
+  readonly allowValues: boolean;
+  /** Entities with it as a manual tag. */
+  readonly uses: number;
+}
+
+/** A tag with its relations, for the Tags page. */
+export interface TagDetail extends TagConcept {
+  readonly uses: number;
+  /** The tag this one is another name for, if it is an alias. */
+  readonly preferred: string | null;
+  readonly aliases: string[];
+  readonly parents: string[];
+  readonly children: string[];
+}
+
 export type DamErrorName =
   | 'InvalidWorldNameError'
   | 'WorldExistsError'
@@ -361,6 +429,33 @@ export interface DamApi {
   setNetworkModels(enabled: boolean): Promise<void>;
   /** Downloads a hub model (network models on), keeps it for offline use, and loads it. */
   downloadModel(name: string): Promise<ModelStatus>;
+  /** The entity's manual tags, model tags (with confidences) and the tags they imply. */
+  entityTags(entityId: number): Promise<EntityTags>;
+  /** Applies a tag (made when new) to each entity; `applied` counts those that did not have that (tag, value) yet. */
+  applyTag(entityIds: readonly number[], name: string, value?: string | null): Promise<{ readonly applied: number }>;
+  /** Removes a manual tag from each entity: that value, or every value when `value` is omitted. */
+  removeTag(entityIds: readonly number[], name: string, value?: string | null): Promise<{ readonly removed: number }>;
+  /** Tags by name or namespace prefix (`char`, `character:`), most used first: autocomplete and the Tags page. */
+  listTags(options?: { prefix?: string; limit?: number }): Promise<TagSummary[]>;
+  getTag(name: string): Promise<TagDetail | null>;
+  /** Makes a tag; TagExistsError when one of that name exists. */
+  createTag(name: string, options?: TagConceptOptions): Promise<TagDetail>;
+  updateTag(name: string, changes: { description?: string | null; allowValues?: boolean }): Promise<TagDetail>;
+  renameTag(from: string, to: string): Promise<TagDetail>;
+  /** Moves every link and relation of `from` to `into`, then deletes `from`. */
+  mergeTags(from: string, into: string): Promise<TagDetail>;
+  /** Deletes the tag and every link to it; the tagged files stay. */
+  deleteTag(name: string): Promise<boolean>;
+  /** `alias` becomes another name for `preferred`: shown and searched as it. */
+  setTagSibling(alias: string, preferred: string): Promise<TagDetail>;
+  removeTagSibling(alias: string): Promise<TagDetail>;
+  /** Having `child` implies `parent`: a search for the parent finds the child's files. */
+  addTagParent(child: string, parent: string): Promise<TagDetail>;
+  removeTagParent(child: string, parent: string): Promise<TagDetail>;
+  /** A model's tag becomes a manual tag of the entity. */
+  acceptModelTag(entityId: number, name: string): Promise<EntityTags>;
+  /** A model's tag is hidden on the entity and never added to it again. */
+  rejectModelTag(entityId: number, name: string): Promise<EntityTags>;
   duplicateReport(options?: { threshold?: number }): Promise<DuplicateReport>;
   /** Keeps `keepId` and deletes the other entities (exact duplicates: keeps one location). */
   keepOne(keepId: number, others: readonly number[]): Promise<{ readonly deleted: number }>;

@@ -16,6 +16,7 @@ import type {
   ModelStatus,
   SemanticSearchResult,
   SimilarImage,
+  TagConceptOptions,
   VerifyReport,
 } from '../api/dam-api';
 import type { SqlExecutor } from '../db/database';
@@ -49,6 +50,7 @@ import { ModelStore } from '../ml/model-store';
 
 /** Longer search text is refused rather than cut: what was cut would silently not count. */
 const MAX_QUERY_CHARS = 1000;
+import * as tags from './tag-operations';
 import { WorldHost } from './world-host';
 
 /**
@@ -173,6 +175,70 @@ export class DamApp extends WorldHost implements DamApi {
     const { world, blobs } = this.requireOpenWorld();
     const { deleted, blobsRemoved } = await deleteEntities(world.db, blobs, [id]);
     return { deleted: deleted.length > 0, blobRemoved: blobsRemoved > 0 };
+  }
+
+  entityTags(entityId: number) {
+    return tags.entityTags(this.requireOpen(), entityId);
+  }
+
+  applyTag(entityIds: readonly number[], name: string, value?: string | null) {
+    return tags.applyTagTo(this.requireOpen(), entityIds, name, value);
+  }
+
+  removeTag(entityIds: readonly number[], name: string, value?: string | null) {
+    return tags.removeTagFrom(this.requireOpen(), entityIds, name, value);
+  }
+
+  listTags(options?: { prefix?: string; limit?: number }) {
+    return tags.listTagSummaries(this.requireOpen(), options);
+  }
+
+  getTag(name: string) {
+    return tags.getTag(this.requireOpen(), name);
+  }
+
+  createTag(name: string, options?: TagConceptOptions) {
+    return tags.createTag(this.requireOpen(), name, options);
+  }
+
+  updateTag(name: string, changes: { description?: string | null; allowValues?: boolean }) {
+    return tags.updateTag(this.requireOpen(), name, changes);
+  }
+
+  renameTag(from: string, to: string) {
+    return tags.renameTagNamed(this.requireOpen(), from, to);
+  }
+
+  mergeTags(from: string, into: string) {
+    return tags.mergeTagNamed(this.requireOpen(), from, into);
+  }
+
+  deleteTag(name: string) {
+    return tags.deleteTagNamed(this.requireOpen(), name);
+  }
+
+  setTagSibling(alias: string, preferred: string) {
+    return tags.setSibling(this.requireOpen(), alias, preferred);
+  }
+
+  removeTagSibling(alias: string) {
+    return tags.removeSibling(this.requireOpen(), alias);
+  }
+
+  addTagParent(child: string, parent: string) {
+    return tags.addParent(this.requireOpen(), child, parent);
+  }
+
+  removeTagParent(child: string, parent: string) {
+    return tags.removeParent(this.requireOpen(), child, parent);
+  }
+
+  acceptModelTag(entityId: number, name: string) {
+    return tags.acceptModelTagOn(this.requireOpen(), entityId, name);
+  }
+
+  rejectModelTag(entityId: number, name: string) {
+    return tags.rejectModelTagOn(this.requireOpen(), entityId, name);
   }
 
   async findSimilarImages(id: number, options: { threshold?: number; limit?: number } = {}): Promise<SimilarImage[]> {

@@ -1,7 +1,7 @@
 import { bigint, boolean, defineComponent, double, text } from '../../ecs';
 
-/** Where a tag may be applied (seeds §2.7). */
-export type TagScope = 'GLOBAL' | 'COMPONENT_CLASS_REQUIRED' | 'CONCEPTUAL_ASSET_LOCAL';
+import type { TagScope } from '../../api/dam-api';
+
 export const TAG_SCOPES: readonly TagScope[] = ['GLOBAL', 'COMPONENT_CLASS_REQUIRED', 'CONCEPTUAL_ASSET_LOCAL'];
 
 /**

@@ -1,5 +1,6 @@
 import type { AssetCard, AssetKind, AssetPage, AssetQuery } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
+import { hasTagSql, tagFilterId } from './tag-query-service';
 import { assetKindOf } from '../media/asset-kind';
 
 const MAX_PAGE = 500;
@@ -78,6 +79,12 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promi
   if (query.nameContains) {
     params.push(`%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(`p.original_filename ILIKE $${params.length}`);
+  }
+  if (query.tag !== undefined) {
+    const tagId = await tagFilterId(db, query.tag);
+    if (tagId === null) return { total: 0, items: [] };
+    params.push(tagId);
+    where.push(hasTagSql('e.id', params.length));
   }
   const sort = query.sort && query.sort in SORT_SQL ? query.sort : 'added';
   const descending = query.descending ?? sort !== 'name';

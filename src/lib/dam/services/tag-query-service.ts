@@ -1,32 +1,8 @@
+import type { EntityTags, TagDetail, TagSummary } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
 import { normalizeTagName, normalizeTagValue, splitTagName } from './tag-names';
 import { impliedTagNames } from './tag-relations-service';
 import { getTagConcept, preferredTagId } from './tag-service';
-
-/** A manual tag on an entity. `name` is the tag applied; `displayName` its preferred sibling's name. */
-export interface EntityTag {
-  readonly tagEntityId: number;
-  readonly name: string;
-  readonly displayName: string;
-  readonly value: string | null;
-}
-
-/** A model's tag on an entity, with the model's confidence (0–1). */
-export interface EntityModelTag {
-  readonly tagEntityId: number;
-  readonly name: string;
-  readonly displayName: string;
-  readonly sourceModelName: string;
-  readonly confidence: number;
-}
-
-export interface EntityTags {
-  readonly manual: EntityTag[];
-  /** Not rejected by the person; highest confidence first. */
-  readonly model: EntityModelTag[];
-  /** Tags the manual ones imply through parents and that are not applied themselves. */
-  readonly implied: string[];
-}
 
 const DISPLAY_NAME = `COALESCE((SELECT pc.tag_name FROM component_tag_sibling s
   JOIN component_tag_concept pc ON pc.entity_id = s.preferred_tag_entity_id WHERE s.entity_id = c.entity_id), c.tag_name)`;
@@ -114,16 +90,6 @@ export async function findEntitiesByTag(db: SqlExecutor, name: string, options: 
   return rows.map((r) => Number(r.entity_id));
 }
 
-export interface TagSummary {
-  readonly name: string;
-  /** Its preferred sibling's name, or its own. */
-  readonly displayName: string;
-  readonly namespace: string | null;
-  readonly allowValues: boolean;
-  /** Entities with it as a manual tag. */
-  readonly uses: number;
-}
-
 /**
  * Tags for autocomplete and the tag list: names starting with `prefix` (normalised; a prefix
  * ending in `:` lists that namespace), or whose part after the namespace does, most used first.
@@ -152,4 +118,48 @@ export async function listTags(
     allowValues: r.allow_values,
     uses: Number(r.uses),
   }));
+}
+
+/** A tag with its uses, aliases, parents and children (by name), or null when there is none. */
+export async function getTagDetail(db: SqlExecutor, name: string): Promise<TagDetail | null> {
+  const tag = await getTagConcept(db, name);
+  if (!tag) return null;
+  const names = async (sql: string): Promise<string[]> =>
+    (await db.query<{ tag_name: string }>(sql, [tag.entityId])).rows.map((r) => r.tag_name);
+  const [preferred] = await names(
+    'SELECT c.tag_name FROM component_tag_sibling s JOIN component_tag_concept c ON c.entity_id = s.preferred_tag_entity_id WHERE s.entity_id = $1',
+  );
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(DISTINCT entity_id)::int AS n FROM component_entity_tag_link WHERE tag_concept_entity_id = $1',
+    [tag.entityId],
+  );
+  return {
+    ...tag,
+    uses: rows[0]?.n ?? 0,
+    preferred: preferred ?? null,
+    aliases: await names(
+      'SELECT c.tag_name FROM component_tag_sibling s JOIN component_tag_concept c ON c.entity_id = s.entity_id WHERE s.preferred_tag_entity_id = $1 ORDER BY 1',
+    ),
+    parents: await names(
+      'SELECT c.tag_name FROM component_tag_parent p JOIN component_tag_concept c ON c.entity_id = p.parent_tag_entity_id WHERE p.entity_id = $1 ORDER BY 1',
+    ),
+    children: await names(
+      'SELECT c.tag_name FROM component_tag_parent p JOIN component_tag_concept c ON c.entity_id = p.entity_id WHERE p.parent_tag_entity_id = $1 ORDER BY 1',
+    ),
+  };
+}
+
+/**
+ * An SQL condition "entity `column` has the tag whose preferred id is parameter $`param`" (a
+ * manual link to it, a descendant or an alias of either), for filters inside larger queries.
+ */
+export function hasTagSql(column: string, param: number): string {
+  return `${column} IN (${MATCHING_TAGS_SQL.replaceAll('$1', `$${param}`)}
+    SELECT l.entity_id FROM component_entity_tag_link l WHERE l.tag_concept_entity_id IN (SELECT tag FROM matching))`;
+}
+
+/** The preferred tag id a name stands for, or null when there is no such tag. */
+export async function tagFilterId(db: SqlExecutor, name: string): Promise<number | null> {
+  const tag = await getTagConcept(db, name);
+  return tag ? preferredTagId(db, tag.entityId) : null;
 }

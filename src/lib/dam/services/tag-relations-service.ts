@@ -1,13 +1,7 @@
+import type { TagConcept } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
 import { DamError } from '../errors';
-import {
-  getOrCreateTagConcept,
-  getTagConceptById,
-  moveTagParents,
-  preferredTagId,
-  requireTagConcept,
-  type TagConcept,
-} from './tag-service';
+import { getOrCreateTagConcept, getTagConceptById, moveTagParents, preferredTagId, requireTagConcept } from './tag-service';
 
 /** Every tag `tagEntityId` implies, through any number of parents. */
 const ANCESTORS_SQL = `WITH RECURSIVE up(tag) AS (

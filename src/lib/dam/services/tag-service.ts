@@ -1,26 +1,10 @@
 import type { SqlExecutor } from '../../db/database';
 import { ident } from '../../db/sql';
 import { ecs, type ComponentType } from '../../ecs';
-import { TAG_SCOPES, TagConceptComponent, type TagScope } from '../components/tags';
+import type { TagConcept, TagConceptOptions, TagScope } from '../../api/dam-api';
+import { TAG_SCOPES, TagConceptComponent } from '../components/tags';
 import { DamError } from '../errors';
 import { normalizeTagName, normalizeTagValue } from './tag-names';
-
-/** A tag as services and the API see it. */
-export interface TagConcept {
-  readonly entityId: number;
-  readonly name: string;
-  readonly scope: TagScope;
-  readonly scopeDetail: string | null;
-  readonly description: string | null;
-  readonly allowValues: boolean;
-}
-
-export interface TagConceptOptions {
-  readonly scope?: TagScope;
-  readonly scopeDetail?: string | null;
-  readonly description?: string | null;
-  readonly allowValues?: boolean;
-}
 
 /** Finds a component type by its registered name (`world.componentType`), for COMPONENT_CLASS_REQUIRED scopes. */
 export type ComponentLookup = (name: string) => ComponentType<object> | undefined;

@@ -1,0 +1,136 @@
+import type { EntityTags, TagConceptOptions, TagDetail, TagSummary } from '../api/dam-api';
+import type { SqlExecutor } from '../db/database';
+import type { World } from '../ecs';
+import { DamError } from './errors';
+import { acceptModelTag, rejectModelTag } from './services/model-tag-service';
+import { normalizeTagName } from './services/tag-names';
+import { getEntityTags, getTagDetail, listTags } from './services/tag-query-service';
+import { addTagParent, removeTagParent, removeTagSibling, setTagSibling } from './services/tag-relations-service';
+import {
+  applyTag,
+  deleteTag,
+  getOrCreateTagConcept,
+  getTagConcept,
+  mergeTags,
+  removeTag,
+  renameTag,
+  updateTagConcept,
+  type ComponentLookup,
+} from './services/tag-service';
+
+/*
+ * The DamApi's tag operations on an open world: each runs in one transaction, so a refused
+ * change (a loop, a value on a tag without values) leaves nothing behind.
+ */
+
+/** Bulk tagging is bounded so one call cannot hold the world for minutes. */
+const MAX_BULK_ENTITIES = 10_000;
+
+function lookup(world: World): ComponentLookup {
+  return (name) => world.componentType(name);
+}
+
+function checkBulk(entityIds: readonly number[]): void {
+  if (entityIds.length > MAX_BULK_ENTITIES) {
+    throw new DamError('InvalidTagError', `At most ${MAX_BULK_ENTITIES.toLocaleString('en-US')} files can be tagged at once`);
+  }
+}
+
+async function detail(tx: SqlExecutor, name: string): Promise<TagDetail> {
+  const found = await getTagDetail(tx, name);
+  if (!found) throw new DamError('TagNotFoundError', `There is no tag "${normalizeTagName(name)}"`);
+  return found;
+}
+
+export function entityTags(world: World, entityId: number): Promise<EntityTags> {
+  return world.transaction((tx) => getEntityTags(tx, entityId));
+}
+
+export async function applyTagTo(world: World, entityIds: readonly number[], name: string, value?: string | null) {
+  checkBulk(entityIds);
+  return world.transaction(async (tx) => {
+    let applied = 0;
+    for (const id of new Set(entityIds)) if ((await applyTag(tx, id, name, value ?? null, lookup(world))).applied) applied++;
+    return { applied };
+  });
+}
+
+export async function removeTagFrom(world: World, entityIds: readonly number[], name: string, value?: string | null) {
+  checkBulk(entityIds);
+  return world.transaction(async (tx) => {
+    let removed = 0;
+    for (const id of new Set(entityIds)) removed += await removeTag(tx, id, name, value);
+    return { removed };
+  });
+}
+
+export function listTagSummaries(world: World, options: { prefix?: string; limit?: number } = {}): Promise<TagSummary[]> {
+  return world.transaction((tx) => listTags(tx, options));
+}
+
+export function getTag(world: World, name: string): Promise<TagDetail | null> {
+  return world.transaction((tx) => getTagDetail(tx, name));
+}
+
+export function createTag(world: World, name: string, options: TagConceptOptions = {}): Promise<TagDetail> {
+  return world.transaction(async (tx) => {
+    if (await getTagConcept(tx, name)) throw new DamError('TagExistsError', `A tag "${normalizeTagName(name)}" already exists`);
+    const tag = await getOrCreateTagConcept(tx, name, options, lookup(world));
+    return detail(tx, tag.name);
+  });
+}
+
+export function updateTag(world: World, name: string, changes: { description?: string | null; allowValues?: boolean }) {
+  return world.transaction(async (tx) => detail(tx, (await updateTagConcept(tx, name, changes)).name));
+}
+
+export function renameTagNamed(world: World, from: string, to: string): Promise<TagDetail> {
+  return world.transaction(async (tx) => detail(tx, (await renameTag(tx, from, to)).name));
+}
+
+export function mergeTagNamed(world: World, from: string, into: string): Promise<TagDetail> {
+  return world.transaction(async (tx) => detail(tx, (await mergeTags(tx, from, into)).name));
+}
+
+export function deleteTagNamed(world: World, name: string): Promise<boolean> {
+  return world.transaction((tx) => deleteTag(tx, name));
+}
+
+export function setSibling(world: World, alias: string, preferred: string): Promise<TagDetail> {
+  return world.transaction(async (tx) => detail(tx, (await setTagSibling(tx, alias, preferred)).alias.name));
+}
+
+export function removeSibling(world: World, alias: string): Promise<TagDetail> {
+  return world.transaction(async (tx) => {
+    await removeTagSibling(tx, alias);
+    return detail(tx, alias);
+  });
+}
+
+export function addParent(world: World, child: string, parent: string): Promise<TagDetail> {
+  return world.transaction(async (tx) => {
+    await addTagParent(tx, child, parent);
+    return detail(tx, child);
+  });
+}
+
+export function removeParent(world: World, child: string, parent: string): Promise<TagDetail> {
+  return world.transaction(async (tx) => {
+    await removeTagParent(tx, child, parent);
+    return detail(tx, child);
+  });
+}
+
+export function acceptModelTagOn(world: World, entityId: number, name: string): Promise<EntityTags> {
+  return world.transaction(async (tx) => {
+    await acceptModelTag(tx, entityId, name, lookup(world));
+    return getEntityTags(tx, entityId);
+  });
+}
+
+export function rejectModelTagOn(world: World, entityId: number, name: string): Promise<EntityTags> {
+  return world.transaction(async (tx) => {
+    await rejectModelTag(tx, entityId, name);
+    return getEntityTags(tx, entityId);
+  });
+}

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One world template (initdb) for the whole suite, not one per test file.
+    globalSetup: ['tests/unit/global-setup.ts'],
   },
 });

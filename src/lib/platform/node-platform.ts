@@ -22,9 +22,14 @@ import { zipFiles } from './zip-files';
 
 let worldTemplate: Promise<Blob> | undefined;
 
-/** One template per process: the first new world pays for initdb, later ones load its dump. */
+/**
+ * One template per process: the first new world pays for initdb, later ones load its dump.
+ * `DAM_WORLD_TEMPLATE` names a tarball made by `makeWorldTemplate` to load instead (the unit
+ * tests' global setup makes one for all their processes).
+ */
 function processWorldTemplate(): Promise<Blob> {
-  worldTemplate ??= makeWorldTemplate('none');
+  const path = process.env.DAM_WORLD_TEMPLATE;
+  worldTemplate ??= path ? readFile(path).then((bytes) => new Blob([bytes])) : makeWorldTemplate('none');
   return worldTemplate;
 }
 

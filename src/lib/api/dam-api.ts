@@ -4,6 +4,12 @@
  * `DamErrorName`); their message is written for the person using the app.
  */
 
+import type { ModelDevice, ModelStatus, SemanticSearchResult } from './semantic-types';
+import type { EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
+
+export type * from './semantic-types';
+export type * from './tag-types';
+
 export type StoreKind = 'idb' | 'opfs-ahp' | 'memfs2opfs' | 'memory' | 'directory';
 
 export interface WorldSummary {
@@ -232,113 +238,6 @@ export interface StorageReport {
 export interface RawExport {
   readonly fileName: string;
   readonly bytes: Uint8Array;
-}
-
-export interface SemanticSearchHit {
-  readonly asset: AssetCard;
-  /** Cosine similarity of the best-matching text field, in [-1, 1]. */
-  readonly score: number;
-  /** Where the matching text came from, e.g. `TextContentComponent` / `text`. */
-  readonly matchedComponent: string;
-  readonly matchedField: string;
-}
-
-export interface SemanticSearchResult {
-  /** The text model that embedded the query and answered. */
-  readonly model: string;
-  readonly hits: readonly SemanticSearchHit[];
-  /** Entities whose text is not embedded yet, so they cannot match so far. */
-  readonly pendingEntities: number;
-}
-
-export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
-
-/** One model of the registries as Settings shows it. */
-export interface ModelStatus {
-  readonly name: string;
-  readonly task: 'text-embedding';
-  readonly dimensions: number;
-  /** Where its files come from here; null when it has none (not bundled, not imported). */
-  readonly source: 'bundled' | 'imported' | 'hub' | null;
-  readonly sizeBytes: number | null;
-  readonly licence: string;
-  readonly state: 'unavailable' | 'unloaded' | 'downloading' | 'loading' | 'ready';
-  /** Bytes so far while downloading from the hub (`totalBytes` null until sizes are known). */
-  readonly download: { readonly doneBytes: number; readonly totalBytes: number | null } | null;
-  /** Where it runs now (loaded), or would run. */
-  readonly device: ModelDevice | null;
-  /** The user's override, or null when the app chooses. */
-  readonly deviceOverride: ModelDevice | null;
-  /** The loaded weights' number format (`fp32`, `q8`), where the model has several; null when not loaded. */
-  readonly precision: string | null;
-  /** Devices this host offers. */
-  readonly devices: readonly ModelDevice[];
-}
-
-/** Where a tag may be applied (seeds §2.7). */
-export type TagScope = 'GLOBAL' | 'COMPONENT_CLASS_REQUIRED' | 'CONCEPTUAL_ASSET_LOCAL';
-
-/** A tag. `scopeDetail`: the component a COMPONENT_CLASS_REQUIRED tag needs, or the entity a CONCEPTUAL_ASSET_LOCAL tag is local to. */
-export interface TagConcept {
-  readonly entityId: number;
-  /** Normalised: lower case, `namespace:name`. */
-  readonly name: string;
-  readonly scope: TagScope;
-  readonly scopeDetail: string | null;
-  readonly description: string | null;
-  readonly allowValues: boolean;
-}
-
-export interface TagConceptOptions {
-  readonly scope?: TagScope;
-  readonly scopeDetail?: string | null;
-  readonly description?: string | null;
-  readonly allowValues?: boolean;
-}
-
-/** A manual tag on an entity. `name` is the tag applied; `displayName` its preferred sibling's name. */
-export interface EntityTag {
-  readonly tagEntityId: number;
-  readonly name: string;
-  readonly displayName: string;
-  readonly value: string | null;
-}
-
-/** A model's tag on an entity, with the model's confidence (0–1). */
-export interface EntityModelTag {
-  readonly tagEntityId: number;
-  readonly name: string;
-  readonly displayName: string;
-  readonly sourceModelName: string;
-  readonly confidence: number;
-}
-
-export interface EntityTags {
-  readonly manual: EntityTag[];
-  /** Not rejected by the person; highest confidence first. */
-  readonly model: EntityModelTag[];
-  /** Tags the manual ones imply through parents and that are not applied themselves. */
-  readonly implied: string[];
-}
-
-export interface TagSummary {
-  readonly name: string;
-  /** Its preferred sibling's name, or its own. */
-  readonly displayName: string;
-  readonly namespace: string | null;
-  readonly allowValues: boolean;
-  /** Entities with it as a manual tag. */
-  readonly uses: number;
-}
-
-/** A tag with its relations, for the Tags page. */
-export interface TagDetail extends TagConcept {
-  readonly uses: number;
-  /** The tag this one is another name for, if it is an alias. */
-  readonly preferred: string | null;
-  readonly aliases: string[];
-  readonly parents: string[];
-  readonly children: string[];
 }
 
 export type DamErrorName =

@@ -182,11 +182,11 @@ export class DamApp extends WorldHost implements DamApi {
   }
 
   applyTag(entityIds: readonly number[], name: string, value?: string | null) {
-    return tags.applyTagTo(this.requireOpen(), entityIds, name, value);
+    return this.reembedAfter(tags.applyTagTo(this.requireOpen(), entityIds, name, value));
   }
 
   removeTag(entityIds: readonly number[], name: string, value?: string | null) {
-    return tags.removeTagFrom(this.requireOpen(), entityIds, name, value);
+    return this.reembedAfter(tags.removeTagFrom(this.requireOpen(), entityIds, name, value));
   }
 
   listTags(options?: { prefix?: string; limit?: number }) {
@@ -206,23 +206,23 @@ export class DamApp extends WorldHost implements DamApi {
   }
 
   renameTag(from: string, to: string) {
-    return tags.renameTagNamed(this.requireOpen(), from, to);
+    return this.reembedAfter(tags.renameTagNamed(this.requireOpen(), from, to));
   }
 
   mergeTags(from: string, into: string) {
-    return tags.mergeTagNamed(this.requireOpen(), from, into);
+    return this.reembedAfter(tags.mergeTagNamed(this.requireOpen(), from, into));
   }
 
   deleteTag(name: string) {
-    return tags.deleteTagNamed(this.requireOpen(), name);
+    return this.reembedAfter(tags.deleteTagNamed(this.requireOpen(), name));
   }
 
   setTagSibling(alias: string, preferred: string) {
-    return tags.setSibling(this.requireOpen(), alias, preferred);
+    return this.reembedAfter(tags.setSibling(this.requireOpen(), alias, preferred));
   }
 
   removeTagSibling(alias: string) {
-    return tags.removeSibling(this.requireOpen(), alias);
+    return this.reembedAfter(tags.removeSibling(this.requireOpen(), alias));
   }
 
   addTagParent(child: string, parent: string) {
@@ -234,11 +234,18 @@ export class DamApp extends WorldHost implements DamApi {
   }
 
   acceptModelTag(entityId: number, name: string) {
-    return tags.acceptModelTagOn(this.requireOpen(), entityId, name);
+    return this.reembedAfter(tags.acceptModelTagOn(this.requireOpen(), entityId, name));
   }
 
   rejectModelTag(entityId: number, name: string) {
     return tags.rejectModelTagOn(this.requireOpen(), entityId, name);
+  }
+
+  /** Tag changes mark entities for re-embedding (their text holds tag names): process them now. */
+  private async reembedAfter<T>(change: Promise<T>): Promise<T> {
+    const result = await change;
+    this.requireOpenWorld().runner.kick();
+    return result;
   }
 
   async findSimilarImages(id: number, options: { threshold?: number; limit?: number } = {}): Promise<SimilarImage[]> {

@@ -4,6 +4,7 @@ import type { World } from '../ecs';
 import { DamError } from './errors';
 import { acceptModelTag, rejectModelTag } from './services/model-tag-service';
 import { normalizeTagName } from './services/tag-names';
+import { markForTextEmbedding, markTaggedForTextEmbedding } from './services/tag-embedding-marks';
 import { getEntityTags, getTagDetail, listTags } from './services/tag-query-service';
 import { addTagParent, removeTagParent, removeTagSibling, setTagSibling } from './services/tag-relations-service';
 import {
@@ -12,6 +13,7 @@ import {
   getOrCreateTagConcept,
   getTagConcept,
   mergeTags,
+  preferredTagId,
   removeTag,
   renameTag,
   updateTagConcept,
@@ -20,7 +22,9 @@ import {
 
 /*
  * The DamApi's tag operations on an open world: each runs in one transaction, so a refused
- * change (a loop, a value on a tag without values) leaves nothing behind.
+ * change (a loop, a value on a tag without values) leaves nothing behind. Changes to manual
+ * tags or to the names they show under mark the entities concerned for re-embedding (their
+ * embedded text holds those names); the caller kicks the processing runner.
  */
 
 /** Bulk tagging is bounded so one call cannot hold the world for minutes. */
@@ -49,9 +53,10 @@ export function entityTags(world: World, entityId: number): Promise<EntityTags> 
 export async function applyTagTo(world: World, entityIds: readonly number[], name: string, value?: string | null) {
   checkBulk(entityIds);
   return world.transaction(async (tx) => {
-    let applied = 0;
-    for (const id of new Set(entityIds)) if ((await applyTag(tx, id, name, value ?? null, lookup(world))).applied) applied++;
-    return { applied };
+    const changed: number[] = [];
+    for (const id of new Set(entityIds)) if ((await applyTag(tx, id, name, value ?? null, lookup(world))).applied) changed.push(id);
+    await markForTextEmbedding(tx, changed);
+    return { applied: changed.length };
   });
 }
 
@@ -59,7 +64,13 @@ export async function removeTagFrom(world: World, entityIds: readonly number[], 
   checkBulk(entityIds);
   return world.transaction(async (tx) => {
     let removed = 0;
-    for (const id of new Set(entityIds)) removed += await removeTag(tx, id, name, value);
+    const changed: number[] = [];
+    for (const id of new Set(entityIds)) {
+      const count = await removeTag(tx, id, name, value);
+      removed += count;
+      if (count > 0) changed.push(id);
+    }
+    await markForTextEmbedding(tx, changed);
     return { removed };
   });
 }
@@ -85,24 +96,41 @@ export function updateTag(world: World, name: string, changes: { description?: s
 }
 
 export function renameTagNamed(world: World, from: string, to: string): Promise<TagDetail> {
-  return world.transaction(async (tx) => detail(tx, (await renameTag(tx, from, to)).name));
+  return world.transaction(async (tx) => {
+    const renamed = await renameTag(tx, from, to);
+    await markTaggedForTextEmbedding(tx, await preferredTagId(tx, renamed.entityId));
+    return detail(tx, renamed.name);
+  });
 }
 
 export function mergeTagNamed(world: World, from: string, into: string): Promise<TagDetail> {
-  return world.transaction(async (tx) => detail(tx, (await mergeTags(tx, from, into)).name));
+  return world.transaction(async (tx) => {
+    const merged = await mergeTags(tx, from, into);
+    await markTaggedForTextEmbedding(tx, await preferredTagId(tx, merged.entityId));
+    return detail(tx, merged.name);
+  });
 }
 
 export function deleteTagNamed(world: World, name: string): Promise<boolean> {
-  return world.transaction((tx) => deleteTag(tx, name));
+  return world.transaction(async (tx) => {
+    const tag = await getTagConcept(tx, name);
+    if (tag) await markTaggedForTextEmbedding(tx, tag.entityId);
+    return deleteTag(tx, name);
+  });
 }
 
 export function setSibling(world: World, alias: string, preferred: string): Promise<TagDetail> {
-  return world.transaction(async (tx) => detail(tx, (await setTagSibling(tx, alias, preferred)).alias.name));
+  return world.transaction(async (tx) => {
+    const { alias: made, preferred: target } = await setTagSibling(tx, alias, preferred);
+    await markTaggedForTextEmbedding(tx, target.entityId);
+    return detail(tx, made.name);
+  });
 }
 
 export function removeSibling(world: World, alias: string): Promise<TagDetail> {
   return world.transaction(async (tx) => {
-    await removeTagSibling(tx, alias);
+    const tag = await getTagConcept(tx, alias);
+    if (tag && (await removeTagSibling(tx, alias))) await markTaggedForTextEmbedding(tx, tag.entityId);
     return detail(tx, alias);
   });
 }
@@ -124,6 +152,7 @@ export function removeParent(world: World, child: string, parent: string): Promi
 export function acceptModelTagOn(world: World, entityId: number, name: string): Promise<EntityTags> {
   return world.transaction(async (tx) => {
     await acceptModelTag(tx, entityId, name, lookup(world));
+    await markForTextEmbedding(tx, [entityId]);
     return getEntityTags(tx, entityId);
   });
 }

@@ -91,4 +91,36 @@ describe('DamApp tag operations', () => {
     expect(await app.deleteTag('rating')).toBe(true);
     expect((await app.entityTags(ids[2]!)).manual).toEqual([]);
   });
+
+  it('re-embeds a file when its tags change, so search by meaning finds it by its tags', async () => {
+    const [photo] = await app.ingestFiles([{ name: 'DSC_0042.jpg', file: text('not really a jpeg') }]);
+    const id = photo!.entityId!;
+    await app.ingestIdle();
+    await app.processPending();
+    const fieldsOf = async () => {
+      const view = await app.getEntity(id);
+      return (view?.components ?? [])
+        .filter((c) => c.name === 'TextEmbeddingUseLiteDim512Component')
+        .map((c) => c.fields.sourceFieldName)
+        .sort();
+    };
+    expect(await fieldsOf()).toEqual(['original_filename']);
+    const rank = async () => (await app.semanticSearch('a puppy playing fetch', { topN: 10 })).hits.map((h) => h.asset.id);
+    expect((await rank())[0]).not.toBe(id);
+
+    await app.applyTag([id], 'dog');
+    await app.applyTag([id], 'ball');
+    await app.ingestIdle();
+    await app.processPending();
+    expect(await fieldsOf()).toEqual(['original_filename_manualtags']);
+    const hits = await app.semanticSearch('a puppy playing fetch', { topN: 10 });
+    expect(hits.hits[0]).toMatchObject({ asset: { id }, matchedField: 'original_filename_manualtags' });
+
+    // Taking the tags off takes them out of the embedded text again.
+    await app.removeTag([id], 'dog');
+    await app.removeTag([id], 'ball');
+    await app.ingestIdle();
+    await app.processPending();
+    expect(await fieldsOf()).toEqual(['original_filename']);
+  });
 });

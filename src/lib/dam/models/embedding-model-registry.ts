@@ -4,6 +4,7 @@ import {
   type TextEmbeddingComponentType,
 } from '../components/embeddings';
 import { DamError } from '../errors';
+import type { TagAugmentation } from '../services/text-tag-augmentation';
 
 /** Which manager loader runs a text model (registered under this identifier). */
 export type TextModelLoaderId = 'use-lite' | 'transformers-text';
@@ -28,7 +29,18 @@ export interface EmbeddingModelInfo {
   readonly weights?: { readonly browser: string; readonly node: string };
   /** Download/precache size of its files, for Settings (measured from the files shipped). */
   readonly sizeBytes?: number;
+  /**
+   * Tags appended to each text field before it is embedded (seeds §2.5: the field name then
+   * gets `_manualtags` and the like). Changing an entity's tags marks it for re-embedding.
+   */
+  readonly tags?: TagAugmentation;
 }
+
+/**
+ * Manual tags describe what a file is in the person's own words, so they are embedded with its
+ * texts: a camera-named photo tagged "dog, beach" is found by "a dog at the sea".
+ */
+const WITH_MANUAL_TAGS: TagAugmentation = { includeManualTags: true };
 
 /** /models/use-lite/ in the build: model.json, 7 shards, vocab.json and LICENSE (pinned by a test). */
 const USE_LITE_BYTES = 28_379_956;
@@ -46,6 +58,7 @@ export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInf
     weights: { browser: 'onnx/model_quantized.onnx', node: 'onnx/model.onnx' },
     hub: 'Xenova/all-MiniLM-L6-v2',
     licence: 'Apache-2.0',
+    tags: WITH_MANUAL_TAGS,
   },
   'use-lite': {
     component: TextEmbeddingUseLiteDim512Component,
@@ -55,6 +68,7 @@ export const EMBEDDING_MODEL_REGISTRY: Readonly<Record<string, EmbeddingModelInf
     bundled: 'use-lite',
     licence: 'Apache-2.0',
     sizeBytes: USE_LITE_BYTES,
+    tags: WITH_MANUAL_TAGS,
   },
 };
 

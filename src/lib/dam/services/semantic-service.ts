@@ -38,15 +38,16 @@ export async function embedTextFields(embedder: TextEmbedder, fields: readonly T
   return fields.length === 0 ? [] : embedder.embed(fields.map((f) => f.text));
 }
 
-/** The texts to embed for an entity: its text fields, with its tags appended when asked for. */
+/** The texts to embed for an entity: its text fields, with its tags appended as `tags` asks. */
 async function fieldsToEmbed(db: SqlExecutor, entityId: EntityId, tags: TagAugmentation | undefined): Promise<TextField[]> {
   return augmentTextFieldsWithTags(db, entityId, await collectTextFields(db, entityId), tags);
 }
 
 /**
  * Replaces the entity's rows in the model's table with embeddings of its current text fields,
- * with its manual or model tags appended when `tags` asks (the field names then carry the
- * seed's suffix). Returns the number of fields embedded (0 when the entity has no text).
+ * with its manual or model tags appended as `tags` asks (default: the model's registry entry;
+ * the field names then carry the seed's suffix). Returns the number of fields embedded (0 when
+ * the entity has no text).
  */
 export async function updateTextEmbeddingsForEntity(
   db: SqlExecutor,
@@ -55,8 +56,8 @@ export async function updateTextEmbeddingsForEntity(
   entityId: EntityId,
   tags?: TagAugmentation,
 ): Promise<number> {
-  const { component } = getEmbeddingModelInfo(modelName);
-  const fields = await fieldsToEmbed(db, entityId, tags);
+  const { component, tags: configured } = getEmbeddingModelInfo(modelName);
+  const fields = await fieldsToEmbed(db, entityId, tags ?? configured);
   const vectors = await embedTextFields(embedder, fields);
   await ecs.removeComponentsFrom(db, component, [entityId]);
   await ecs.addComponents(
@@ -88,7 +89,8 @@ export async function updateTextEmbeddingsForEntities(
 ): Promise<number> {
   const info = getEmbeddingModelInfo(modelName);
   const items: { entityId: EntityId; field: TextField }[] = [];
-  for (const entityId of entityIds) for (const field of await fieldsToEmbed(db, entityId, options.tags)) items.push({ entityId, field });
+  const tags = options.tags ?? info.tags;
+  for (const entityId of entityIds) for (const field of await fieldsToEmbed(db, entityId, tags)) items.push({ entityId, field });
   const batchSize = await models.getOptimalBatchSize(info.loader, modelName, TEXT_ITEM_ESTIMATE_MB, FALLBACK_BATCH_SIZE);
   const vectors = await models.runBatched<(typeof items)[number], Float32Array, TextEmbedder>(
     info.loader,

@@ -8,8 +8,14 @@ const SOURCES: Readonly<Record<string, string>> = {
   'TextContentComponent/text': 'text content',
 };
 
+/** The seed's suffixes for a field embedded with tags appended (SEED-BEHAVIOURS, tag augmentation). */
+const TAG_SUFFIX = /_(manualtags|with_tags|model_.+)$/;
+
 export function matchSourceLabel(component: string, field: string): string {
-  return SOURCES[`${component}/${field}`] ?? `${component.replace(/Component$/, '')} ${field}`;
+  const withTags = TAG_SUFFIX.test(field);
+  const plain = field.replace(TAG_SUFFIX, '');
+  const label = SOURCES[`${component}/${plain}`] ?? `${component.replace(/Component$/, '')} ${plain}`;
+  return withTags ? `${label} and tags` : label;
 }
 
 /** Cosine similarity as people read it: a whole percentage, never below zero. */

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { addNamedEntity, createWorldInUi, openApp } from './app';
 
 for (const store of ['opfs-ahp', 'idb'] as const) {
@@ -22,7 +22,19 @@ for (const store of ['opfs-ahp', 'idb'] as const) {
     await expect(page.getByRole('heading', { name: 'three.jpg' })).toBeVisible({ timeout: 60_000 });
     await page.getByText('All components').click();
     await expect(page.getByRole('row', { name: /originalFilename/ })).toContainText('three.jpg');
+
+    // The new OPFS store was laid out from the template directly, not through PGlite's loader.
+    if (store === 'opfs-ahp') expect(await opfsAhpState(page, 'dam-durable')).toContain('"backingFilename":"template-');
   });
+}
+
+/** The `state.txt` of a PGlite `opfs-ahp` store, read from a worker of the page. */
+function opfsAhpState(page: Page, storeName: string): Promise<string> {
+  return page.evaluate(async (name) => {
+    const root = await navigator.storage.getDirectory();
+    const file = await (await (await root.getDirectoryHandle(name)).getFileHandle('state.txt')).getFile();
+    return file.text();
+  }, storeName);
 }
 
 test('switching worlds shows each world its own entities', async ({ page }) => {

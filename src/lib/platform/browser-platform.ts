@@ -19,6 +19,7 @@ import { MediaWorkerPool } from './media-worker-pool';
 import { PooledFileDigester, PooledImageCodec } from './pooled-media';
 import { DexieWorldCatalog } from './dexie-catalog';
 import { readOpfsAhpDataDir, readOpfsFiles } from './opfs-files';
+import { writeOpfsAhpTemplate } from './opfs-ahp-template';
 import { zipFiles } from './zip-files';
 
 /** PGlite's IndexedDB filesystem keeps each database in an IndexedDB database of this name. */
@@ -124,6 +125,29 @@ async function fetchWorldTemplate(): Promise<Blob | undefined> {
 }
 
 /**
+ * Starts a new `opfs-ahp` world by writing the template into the store directly (about three
+ * times faster than PGlite's loader there), or returns undefined, having cleared the store, so
+ * the caller can fall back to PGlite's loader.
+ */
+async function openOpfsAhpFromTemplate(record: WorldRecord, template: Blob): Promise<PgliteDatabase | undefined> {
+  const root = await navigator.storage.getDirectory();
+  const name = storeName(record);
+  const clear = () =>
+    root.removeEntry(name, { recursive: true }).catch((error: unknown) => {
+      if ((error as DOMException).name !== 'NotFoundError') throw error;
+    });
+  try {
+    await clear();
+    await writeOpfsAhpTemplate(await root.getDirectoryHandle(name, { create: true }), template);
+    return await PgliteDatabase.open(record.databaseUrl);
+  } catch (error) {
+    console.warn('Writing the world template into OPFS failed; loading it through PGlite instead', error);
+    await clear().catch(() => undefined);
+    return undefined;
+  }
+}
+
+/**
  * The codec and the digester run in a pool of media workers where this context can start
  * workers (one per core: two cores nearly double hashing and thumbnails), on this thread otherwise.
  */
@@ -160,6 +184,10 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
       if (record.store === 'opfs-ahp') await waitUntilOpfsStoreIsFree(record);
       const template = fresh ? await fetchWorldTemplate() : undefined;
       if (!template) return PgliteDatabase.open(record.databaseUrl);
+      if (record.store === 'opfs-ahp') {
+        const opened = await openOpfsAhpFromTemplate(record, template);
+        if (opened) return opened;
+      }
       // A store left behind by an interrupted create cannot take the template; it resumes.
       return PgliteDatabase.open(record.databaseUrl, { loadDataDir: template }).catch(async (error: unknown) => {
         if (record.store === 'opfs-ahp') await waitUntilOpfsStoreIsFree(record);

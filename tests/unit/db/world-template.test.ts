@@ -6,6 +6,9 @@ import { PgliteDatabase } from '../../../src/lib/db/pglite-database';
 import { makeWorldTemplate } from '../../../src/lib/db/world-template';
 import { createNodePlatform } from '../../../src/lib/platform/node-platform';
 import { DamApp } from '../../../src/lib/dam/dam-app';
+import { createDamWorld, DEFAULT_PLUGINS } from '../../../src/lib/dam/create-world';
+import { appliedMigrationIds } from '../../../src/lib/db/migrations';
+import { World } from '../../../src/lib/ecs';
 
 describe('makeWorldTemplate', () => {
   it('is an initialised cluster with pgvector and no migrations, that a database starts from', async () => {
@@ -20,6 +23,21 @@ describe('makeWorldTemplate', () => {
       expect(tables[0]!.n).toBe(0);
       const { rows } = await db.query<{ d: number }>(`SELECT '[1,0]'::vector <=> '[0,1]'::vector AS d`);
       expect(rows[0]!.d).toBeCloseTo(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('can hold the DAM schema, which a world started from it finds applied', async () => {
+    const template = await makeWorldTemplate('gzip', async (db) => {
+      await createDamWorld({ name: 'template', databaseUrl: 'memory://' }, db);
+    });
+    const db = await PgliteDatabase.open('memory://', { loadDataDir: template });
+    const world = new World({ name: 'fresh', databaseUrl: 'memory://' }, db);
+    for (const plugin of DEFAULT_PLUGINS) world.addPlugin(plugin);
+    try {
+      expect(await world.start()).toEqual([]);
+      expect(await appliedMigrationIds(db)).toEqual(expect.arrayContaining(['0000_ecs_entities', '0001_core_files', '0006_tags']));
     } finally {
       await db.close();
     }

@@ -9,7 +9,9 @@ export async function openApp(page: Page, path = '/'): Promise<void> {
 /** Creates a world through the Worlds page, which also opens it. */
 export async function createWorldInUi(page: Page, name: string, store?: 'idb' | 'opfs-ahp'): Promise<void> {
   await page.getByRole('link', { name: 'Worlds' }).click();
-  await page.getByLabel('Name').fill(name);
+  // Until the Worlds page is in, "Name" also matches the library's "Sort by" select.
+  await expect(page.getByRole('heading', { name: 'Worlds', level: 1 })).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill(name);
   if (store) await page.getByLabel('Storage').selectOption(store);
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByTestId('current-world')).toHaveText(name, { timeout: 60_000 });

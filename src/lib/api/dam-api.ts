@@ -5,7 +5,7 @@
  */
 
 import type { ModelDevice, ModelStatus, SemanticSearchResult } from './semantic-types';
-import type { EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
+import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
 
 export type * from './semantic-types';
 export type * from './tag-types';
@@ -355,6 +355,15 @@ export interface DamApi {
   acceptModelTag(entityId: number, name: string): Promise<EntityTags>;
   /** A model's tag is hidden on the entity and never added to it again. */
   rejectModelTag(entityId: number, name: string): Promise<EntityTags>;
+  autoTagging(): Promise<AutoTaggingStatus>;
+  /**
+   * Turns auto-tagging on or off, or picks its model. On: new images get tagged as they arrive,
+   * and the images the model has not tagged yet are queued (`marked`).
+   */
+  setAutoTagging(settings: {
+    readonly enabled: boolean;
+    readonly model?: string;
+  }): Promise<AutoTaggingStatus & { readonly marked: number }>;
   duplicateReport(options?: { threshold?: number }): Promise<DuplicateReport>;
   /** Keeps `keepId` and deletes the other entities (exact duplicates: keeps one location). */
   keepOne(keepId: number, others: readonly number[]): Promise<{ readonly deleted: number }>;

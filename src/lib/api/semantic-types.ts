@@ -24,8 +24,9 @@ export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
 /** One model of the registries as Settings shows it. */
 export interface ModelStatus {
   readonly name: string;
-  readonly task: 'text-embedding';
-  readonly dimensions: number;
+  readonly task: 'text-embedding' | 'image-tagging';
+  /** A text embedder's vector size; null for a tagger. */
+  readonly dimensions: number | null;
   /** Where its files come from here; null when it has none (not bundled, not imported). */
   readonly source: 'bundled' | 'imported' | 'hub' | null;
   readonly sizeBytes: number | null;

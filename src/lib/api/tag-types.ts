@@ -65,3 +65,20 @@ export interface TagDetail extends TagConcept {
   readonly parents: string[];
   readonly children: string[];
 }
+
+/** A tagging model as the auto-tagging settings offer it. */
+export interface TaggingModelChoice {
+  readonly name: string;
+  readonly description: string;
+  /** Its files are here (bundled or imported), so it can run now. */
+  readonly available: boolean;
+}
+
+/** The world's auto-tagging settings and queue. */
+export interface AutoTaggingStatus {
+  readonly enabled: boolean;
+  readonly model: string;
+  readonly models: readonly TaggingModelChoice[];
+  /** Images waiting for the tagger. */
+  readonly pending: number;
+}

@@ -241,6 +241,15 @@ export class DamApp extends WorldHost implements DamApi {
     return tags.rejectModelTagOn(this.requireOpen(), entityId, name);
   }
 
+  autoTagging() {
+    return tags.autoTaggingStatus(this.requireOpen(), this.modelResources().models);
+  }
+
+  /** Turning auto-tagging on queues the untagged images: the runner starts on them at once. */
+  setAutoTagging(settings: { readonly enabled: boolean; readonly model?: string }) {
+    return this.reembedAfter(tags.setAutoTagging(this.requireOpen(), this.modelResources().models, settings));
+  }
+
   /** Tag changes mark entities for re-embedding (their text holds tag names): process them now. */
   private async reembedAfter<T>(change: Promise<T>): Promise<T> {
     const result = await change;

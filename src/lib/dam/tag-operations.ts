@@ -1,4 +1,9 @@
-import type { EntityTags, TagConceptOptions, TagDetail, TagSummary } from '../api/dam-api';
+import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from '../api/dam-api';
+import type { ModelExecutionManager } from '../ml/model-execution-manager';
+import { NeedsAutoTaggingMarker } from './components/markers';
+import { TAGGING_MODEL_REGISTRY } from './models/tagging-model-registry';
+import { getAutoTaggingSettings, setAutoTaggingSettings } from './services/auto-tagging-settings';
+import { isTaggingModelAvailable } from './services/tagging-service';
 import type { SqlExecutor } from '../db/database';
 import type { World } from '../ecs';
 import { DamError } from './errors';
@@ -162,4 +167,29 @@ export function rejectModelTagOn(world: World, entityId: number, name: string): 
     await rejectModelTag(tx, entityId, name);
     return getEntityTags(tx, entityId);
   });
+}
+
+export async function autoTaggingStatus(world: World, models: ModelExecutionManager): Promise<AutoTaggingStatus> {
+  const settings = await getAutoTaggingSettings(world.db);
+  const choices = await Promise.all(
+    Object.entries(TAGGING_MODEL_REGISTRY).map(async ([name, info]) => ({
+      name,
+      description: info.description,
+      available: await isTaggingModelAvailable(models, name),
+    })),
+  );
+  const { rows } = await world.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${NeedsAutoTaggingMarker.table}`);
+  return { ...settings, models: choices, pending: rows[0]?.n ?? 0 };
+}
+
+export async function setAutoTagging(
+  world: World,
+  models: ModelExecutionManager,
+  settings: { readonly enabled: boolean; readonly model?: string },
+): Promise<AutoTaggingStatus & { readonly marked: number }> {
+  const marked = await world.transaction(async (tx) => {
+    const current = await getAutoTaggingSettings(tx);
+    return setAutoTaggingSettings(tx, { enabled: settings.enabled, model: settings.model ?? current.model });
+  });
+  return { ...(await autoTaggingStatus(world, models)), marked };
 }

@@ -1,8 +1,9 @@
-import { textModelResolver } from '../dam/models/model-sources';
+import { registryModelResolver } from '../dam/models/model-sources';
 import { browserCapabilities } from '../ml/browser-capabilities';
 import { configureTfjsWasm } from '../ml/loaders/tfjs-backend';
 import { configureOnnxWasm, transformersTextEmbedderLoader } from '../ml/loaders/transformers-loader';
 import { useLiteTextEmbedderLoader } from '../ml/loaders/use-lite-loader';
+import { createOnnxImageTaggerLoader, tfjsImageTaggerLoader } from '../ml/loaders/image-tagger-loaders';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
 import type { ModelStore } from '../ml/model-store';
 import { urlModelFiles } from '../ml/url-model-files';
@@ -20,8 +21,19 @@ export function createBrowserModelManager(store: ModelStore, origin: string = se
   configureOnnxWasm({ wasmPaths: `${origin}/ort/`, numThreads: threads });
   // Bundled models are served from the app's origin and precached, so they work offline.
   const bundled = async (folder: string) => urlModelFiles(`${origin}/models/${folder}/`, 'bundled');
-  const manager = new ModelExecutionManager({ probe: browserCapabilities, resolveFiles: textModelResolver({ store, bundled }) });
+  const manager = new ModelExecutionManager({ probe: browserCapabilities, resolveFiles: registryModelResolver({ store, bundled }) });
   manager.registerModelLoader('use-lite', useLiteTextEmbedderLoader);
   manager.registerModelLoader('transformers-text', transformersTextEmbedderLoader);
+  manager.registerModelLoader('tfjs-image-tagger', tfjsImageTaggerLoader);
+  manager.registerModelLoader(
+    'onnx-image-tagger',
+    createOnnxImageTaggerLoader(async () => {
+      // The build transformers.js uses (one asyncify build runs wasm and WebGPU), set up the same.
+      const ort = await import('onnxruntime-web/webgpu');
+      ort.env.wasm.wasmPaths = `${origin}/ort/`;
+      ort.env.wasm.numThreads = threads;
+      return ort;
+    }),
+  );
   return manager;
 }

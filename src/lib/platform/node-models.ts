@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { textModelResolver } from '../dam/models/model-sources';
+import { registryModelResolver } from '../dam/models/model-sources';
 import { transformersTextEmbedderLoader } from '../ml/loaders/transformers-loader';
 import { useLiteTextEmbedderLoader } from '../ml/loaders/use-lite-loader';
+import { createOnnxImageTaggerLoader, tfjsImageTaggerLoader, type OrtWithTensor } from '../ml/loaders/image-tagger-loaders';
+import { memoryFolderModelFiles, nsfwjsModelFolder } from './nsfwjs-model-files';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
 import type { ModelStore } from '../ml/model-store';
 import { nodeCapabilities } from './node-capabilities';
@@ -29,13 +31,22 @@ function bundledFolder(bundled: string): string | null {
 }
 
 /** The process's ModelExecutionManager with the text model loaders registered; imported models come from `store`. */
+let nsfwjsFiles: Map<string, Uint8Array> | undefined;
+
 export function createNodeModelManager(store: ModelStore): ModelExecutionManager {
   const bundled = async (folder: string) => {
+    // nsfwjs ships its model as JS modules; the build unpacks them, and so does this.
+    if (folder === 'nsfwjs-mobilenet-v2') return memoryFolderModelFiles((nsfwjsFiles ??= nsfwjsModelFolder()), 'nsfwjs:mobilenet_v2/');
     const path = bundledFolder(folder);
     return path && (await isDirectory(path)) ? directoryModelFiles(path, 'bundled') : null;
   };
-  const manager = new ModelExecutionManager({ probe: nodeCapabilities, resolveFiles: textModelResolver({ store, bundled }) });
+  const manager = new ModelExecutionManager({ probe: nodeCapabilities, resolveFiles: registryModelResolver({ store, bundled }) });
   manager.registerModelLoader('use-lite', useLiteTextEmbedderLoader);
   manager.registerModelLoader('transformers-text', transformersTextEmbedderLoader);
+  manager.registerModelLoader('tfjs-image-tagger', tfjsImageTaggerLoader);
+  manager.registerModelLoader(
+    'onnx-image-tagger',
+    createOnnxImageTaggerLoader(async () => (await import('onnxruntime-node')) as unknown as OrtWithTensor),
+  );
   return manager;
 }

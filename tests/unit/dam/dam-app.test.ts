@@ -38,6 +38,7 @@ describe('DamApp on disk', () => {
       '0004_text_embeddings',
       '0005_text_content',
       '0006_tags',
+      '0007_auto_tagging',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -64,14 +64,17 @@ describe('text embeddings during ingest, and semantic search (real USE-lite)', (
 });
 
 describe('models in Settings', () => {
-  it('lists each text model with its source, size, licence, state and device, and loads and unloads it', async () => {
+  it('lists each model with its source, size, licence, state and device, and loads and unloads it', async () => {
     const app = new DamApp(await createNodePlatform());
     try {
       const before = await app.listModels();
       expect(before.map((m) => [m.name, m.source, m.state])).toEqual([
         ['all-MiniLM-L6-v2', null, 'unavailable'],
         ['use-lite', 'bundled', 'unloaded'],
+        ['wd-v1-4-moat-tagger-v2', null, 'unavailable'],
+        ['nsfwjs-mobilenet-v2', 'bundled', 'unloaded'],
       ]);
+      expect(before[3]).toMatchObject({ task: 'image-tagging', dimensions: null, licence: 'MIT', sizeBytes: 2_738_464 });
       expect(before[1]).toMatchObject({
         dimensions: 512,
         licence: 'Apache-2.0',

@@ -23,3 +23,9 @@ export const NeedsTextEmbeddingMarker = defineMarker({
   name: 'NeedsTextEmbeddingMarker',
   table: 'component_marker_needs_text_embedding',
 });
+
+/** Images an auto-tagging model has not tagged yet (added at ingest while auto-tagging is on). */
+export const NeedsAutoTaggingMarker = defineMarker({
+  name: 'NeedsAutoTaggingMarker',
+  table: 'component_marker_needs_auto_tagging',
+});

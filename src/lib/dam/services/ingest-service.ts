@@ -21,6 +21,7 @@ import { assetKindOf } from '../media/asset-kind';
 import { blobChunks, hashBytes, hashChunks, toHex, type ContentHashes } from './hash-service';
 import { detectMimeType, MIME_SNIFF_BYTES } from './mime-service';
 import { forEachRead, ownBuffer } from './grouped-read';
+import { markNewImagesForAutoTagging } from './auto-tagging-settings';
 
 /** Files up to this size are read in one go (one read is cheaper than many); larger ones stream. */
 const WHOLE_READ_LIMIT = 16 * 1024 * 1024;
@@ -300,6 +301,7 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
   await ecs.addMarker(tx, NeedsMetadataExtractionMarker, needsMetadata);
   await ecs.addMarker(tx, NeedsArchiveExtractionMarker, needsArchive);
   await ecs.addMarker(tx, NeedsTextEmbeddingMarker, ids);
+  await markNewImagesForAutoTagging(tx, needsThumbnail);
   const created = new Set(fresh);
   const results: IngestResult[] = [];
   for (const file of files) {

@@ -5,7 +5,10 @@ import type { ModelExecutionManager } from '../../ml/model-execution-manager';
 import { isNodeRuntime } from '../../ml/runtime';
 import { modelPathParts, stripCommonFolder, type ModelFileInput, type ModelStore } from '../../ml/model-store';
 import { DamError } from '../errors';
-import { EMBEDDING_MODEL_REGISTRY, getEmbeddingModelInfo } from '../models/embedding-model-registry';
+import type { ModelParams } from '../../ml/model-execution-manager';
+import { EMBEDDING_MODEL_REGISTRY } from '../models/embedding-model-registry';
+import { TAGGING_MODEL_REGISTRY } from '../models/tagging-model-registry';
+import { getImageTagger } from './tagging-service';
 import { getTextEmbedder } from './text-model-choice';
 
 /** The global model resources these operations work on. */
@@ -15,14 +18,54 @@ export interface ModelResources {
   readonly downloads: ModelDownloads;
 }
 
-/** Every registered text model as Settings shows it: source, size, licence, state and device. */
+/** What Settings and these operations need of a model, from whichever registry names it. */
+interface ModelEntry {
+  readonly task: ModelStatus['task'];
+  readonly loader: string;
+  readonly params: ModelParams;
+  readonly dimensions: number | null;
+  readonly files: readonly string[];
+  readonly weights?: { readonly browser: string; readonly node: string };
+  readonly hub?: string;
+  readonly licence: string;
+  readonly sizeBytes?: number;
+  /** Loads the model and checks it fits its use (vectors of its table's size, labels). */
+  verify(models: ModelExecutionManager): Promise<unknown>;
+}
+
+function modelEntry(name: string): ModelEntry {
+  const text = EMBEDDING_MODEL_REGISTRY[name];
+  if (text) {
+    return {
+      ...text,
+      task: 'text-embedding',
+      params: {},
+      dimensions: text.defaultParams.dimensions,
+      verify: (models) => getTextEmbedder(models, name),
+    };
+  }
+  const tagger = TAGGING_MODEL_REGISTRY[name];
+  if (tagger)
+    return {
+      ...tagger,
+      task: 'image-tagging',
+      params: tagger.loadParams,
+      dimensions: null,
+      verify: (models) => getImageTagger(models, name),
+    };
+  const known = [...Object.keys(EMBEDDING_MODEL_REGISTRY), ...Object.keys(TAGGING_MODEL_REGISTRY)];
+  throw new DamError('UnknownModelError', `Unknown model "${name}" (known: ${known.join(', ')})`);
+}
+
+/** Every registered model (text embedders, then taggers) as Settings shows it: source, size, licence, state and device. */
 export async function listModelStatuses(resources: ModelResources): Promise<ModelStatus[]> {
-  return Promise.all(Object.keys(EMBEDDING_MODEL_REGISTRY).map((name) => modelStatus(resources, name)));
+  const names = [...Object.keys(EMBEDDING_MODEL_REGISTRY), ...Object.keys(TAGGING_MODEL_REGISTRY)];
+  return Promise.all(names.map((name) => modelStatus(resources, name)));
 }
 
 export async function modelStatus({ models, downloads }: ModelResources, name: string): Promise<ModelStatus> {
-  const info = getEmbeddingModelInfo(name);
-  const local = await models.modelSource(info.loader, name);
+  const info = modelEntry(name);
+  const local = await models.modelSource(info.loader, name, info.params);
   // The hub is a source only while network models are on, and only for models it has.
   const source = local ?? (downloads.networkEnabled && info.hub ? 'hub' : null);
   const loaded = models.loadedModels().find((m) => m.identifier === info.loader && m.name === name);
@@ -31,8 +74,8 @@ export async function modelStatus({ models, downloads }: ModelResources, name: s
   const download = downloads.progress(name);
   return {
     name,
-    task: 'text-embedding',
-    dimensions: info.defaultParams.dimensions,
+    task: info.task,
+    dimensions: info.dimensions,
     source,
     sizeBytes: local === 'bundled' ? (info.sizeBytes ?? null) : null,
     licence: info.licence,
@@ -47,28 +90,28 @@ export async function modelStatus({ models, downloads }: ModelResources, name: s
 
 /** Loads the model; one only the hub has is downloaded first (network models must be on). */
 export async function loadModel(resources: ModelResources, name: string): Promise<ModelStatus> {
-  const info = getEmbeddingModelInfo(name);
-  if (!(await resources.models.isAvailable(info.loader, name)) && info.hub) return downloadModel(resources, name);
-  await getTextEmbedder(resources.models, name);
+  const info = modelEntry(name);
+  if (!(await resources.models.isAvailable(info.loader, name, info.params)) && info.hub) return downloadModel(resources, name);
+  await info.verify(resources.models);
   return modelStatus(resources, name);
 }
 
 /** What an import keeps: model files only, not a repository's other weights or docs. */
-const MODEL_FILE = /(\.json|\.txt|\.onnx|\.onnx_data|\/?group\d+-shard\d+of\d+)$/;
+const MODEL_FILE = /(\.json|\.txt|\.csv|\.onnx|\.onnx_data|\/?group\d+-shard\d+of\d+)$/;
 
 /**
- * Keeps the files under the model's name, and calls it done only once the model loads and its
- * vectors fit its table; files that do not are removed again.
+ * Keeps the files under the model's name, and calls it done only once the model loads and fits
+ * its use (vectors of its table's size; a tagger's labels); files that do not are removed again.
  */
 async function keepVerified(resources: ModelResources, name: string, files: readonly ModelFileInput[]): Promise<ModelStatus> {
   const { models, store } = resources;
-  const info = getEmbeddingModelInfo(name);
-  await models.unloadModel(info.loader, name);
+  const info = modelEntry(name);
+  await models.unloadModel(info.loader, name, info.params);
   await store.save(name, files);
   try {
-    await getTextEmbedder(models, name);
+    await info.verify(models);
   } catch (error) {
-    await models.unloadModel(info.loader, name);
+    await models.unloadModel(info.loader, name, info.params);
     await store.remove(name);
     if (error instanceof DamError) throw error;
     throw new DamError('InvalidModelFolderError', `The files of ${name} do not load: ${(error as Error).message}`);
@@ -77,7 +120,7 @@ async function keepVerified(resources: ModelResources, name: string, files: read
 }
 
 export async function importModel(resources: ModelResources, name: string, files: readonly ModelFileInput[]): Promise<ModelStatus> {
-  const info = getEmbeddingModelInfo(name);
+  const info = modelEntry(name);
   const paths = stripCommonFolder(files.map((f) => f.path));
   let kept: ModelFileInput[];
   try {
@@ -98,7 +141,7 @@ export async function importModel(resources: ModelResources, name: string, files
 
 /** Downloads the model's files from the hub (network models on) and keeps them for offline use. */
 export async function downloadModel(resources: ModelResources, name: string): Promise<ModelStatus> {
-  const info = getEmbeddingModelInfo(name);
+  const info = modelEntry(name);
   const repo = info.hub;
   if (!repo) throw new DamError('ModelUnavailableError', `"${name}" is not on the model hub`);
   if (!resources.downloads.networkEnabled) {
@@ -115,12 +158,14 @@ export async function downloadModel(resources: ModelResources, name: string): Pr
 }
 
 export async function unloadModel(resources: ModelResources, name: string): Promise<ModelStatus> {
-  await resources.models.unloadModel(getEmbeddingModelInfo(name).loader, name);
+  const { loader, params } = modelEntry(name);
+  await resources.models.unloadModel(loader, name, params);
   return modelStatus(resources, name);
 }
 
 export async function deleteModel(resources: ModelResources, name: string): Promise<ModelStatus> {
-  await resources.models.unloadModel(getEmbeddingModelInfo(name).loader, name);
+  const { loader, params } = modelEntry(name);
+  await resources.models.unloadModel(loader, name, params);
   await resources.store.remove(name);
   return modelStatus(resources, name);
 }
@@ -128,10 +173,10 @@ export async function deleteModel(resources: ModelResources, name: string): Prom
 /** The user's device choice; a loaded model moves to the new device at once. */
 export async function setModelDevice(resources: ModelResources, name: string, device: ModelDevice | null): Promise<ModelStatus> {
   const { models } = resources;
-  const { loader } = getEmbeddingModelInfo(name);
+  const { loader, params } = modelEntry(name);
   await models.setDevicePreference(loader, name, device);
   if (models.loadedModels().some((m) => m.identifier === loader && m.name === name)) {
-    await models.getModel(loader, name, {}, { device: await models.getModelDevicePreference(loader, name) });
+    await models.getModel(loader, name, params, { device: await models.getModelDevicePreference(loader, name) });
   }
   return modelStatus(resources, name);
 }

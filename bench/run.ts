@@ -22,6 +22,7 @@ import { updateMarkdownFile } from './lib/markdown';
 import { formatMs } from './lib/stats';
 import { runnable, type BenchContext, type RunMeta, type RunnableBenchmark } from './lib/types';
 import { knnBenchmark } from './node/knn.bench';
+import { tagQueryBenchmark } from './node/tag-query.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,6 +33,7 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(worldStoreBenchmark),
   runnable(ingestBenchmark),
   runnable(knnBenchmark),
+  runnable(tagQueryBenchmark),
   runnable(embeddingsBenchmark),
 ];
 

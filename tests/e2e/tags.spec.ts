@@ -76,4 +76,20 @@ test('bulk-tag three assets, make an alias, and a tag link shows the same assets
   await expect(other.getByTestId('tagged-assets').getByRole('link')).toHaveText(['cat-1.jpg', 'cat-2.jpg', 'cat-3.jpg']);
   await expect(other.getByText('Other names (shown as this one)')).toBeVisible();
   await expect(other.getByRole('link', { name: 'feline' })).toBeVisible();
+
+  // The search box takes tag terms: the alias finds the preferred tag's assets, and the link
+  // holds the query.
+  await other.getByRole('link', { name: 'Search' }).click();
+  const box = other.getByRole('searchbox', { name: 'Search' });
+  await box.fill('tag:feline');
+  await box.press('Enter');
+  await expect(other).toHaveURL(/\/search\?q=tag%3Afeline&/);
+  await expect(other.getByText('3 matches for “tag:feline”')).toBeVisible();
+  await expect(other.getByTestId('search-assets').getByRole('link')).toHaveText(['cat-1.jpg', 'cat-2.jpg', 'cat-3.jpg']);
+  await box.fill('-tag:cat');
+  await box.press('Enter');
+  await expect(other.getByTestId('search-assets').getByRole('link')).toHaveText(['dog.jpg']);
+  await box.fill('tag:cat (');
+  await box.press('Enter');
+  await expect(other.getByRole('alert')).toHaveText('This parenthesis is never closed (at character 9)');
 });

@@ -98,6 +98,12 @@ export interface AssetQuery {
   readonly nameContains?: string;
   /** Only assets with this manual tag, its descendants or their aliases. An unknown tag: none. */
   readonly tag?: string;
+  /**
+   * A search-box query: words (file names), `tag:x`, `tag:x=value`, `-tag:x`, `namespace:*`,
+   * `model-tag:x>0.5`, `AND`/`OR`/`NOT`, parentheses, quotes. A bad one is an InvalidQueryError
+   * whose message says where.
+   */
+  readonly search?: string;
   readonly offset?: number;
   /** At most 500. */
   readonly limit?: number;

@@ -25,7 +25,7 @@ import { DamError } from './errors';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
 import { getAssetDetail } from './services/asset-detail-service';
-import { getAssetCard, getAssetCards, listAssets, sha256Of } from './services/asset-query-service';
+import { getAssetCard, getAssetCards, listAssets, parseSearch, sha256Of } from './services/asset-query-service';
 import { deleteEntities } from './services/delete-service';
 import { duplicateReport } from './services/duplicate-service';
 import { getEntityView, listEntitySummaries } from './services/entity-view-service';
@@ -50,7 +50,12 @@ import { ModelStore } from '../ml/model-store';
 
 /** Longer search text is refused rather than cut: what was cut would silently not count. */
 const MAX_QUERY_CHARS = 1000;
+/** SemanticSearchQuery's default result count, and the most a filtered search asks the model for. */
+const DEFAULT_TOP_N = 10;
+const MAX_FILTERED_TOP_N = 500;
 import * as tags from './tag-operations';
+import { entitiesMatching } from './query/query-sql';
+import { splitMeaningQuery } from './query/meaning-split';
 import { WorldHost } from './world-host';
 
 /**
@@ -265,22 +270,37 @@ export class DamApp extends WorldHost implements DamApi {
     query: string,
     options: { topN?: number; minSimilarity?: number; model?: string } = {},
   ): Promise<SemanticSearchResult> {
-    const text = query.trim();
-    if (!text) throw new DamError('InvalidQueryError', 'Type a few words to search for');
-    if (text.length > MAX_QUERY_CHARS) {
-      throw new DamError('InvalidQueryError', `The search text is ${text.length} characters long; at most ${MAX_QUERY_CHARS} are allowed`);
+    if (query.trim().length > MAX_QUERY_CHARS) {
+      throw new DamError(
+        'InvalidQueryError',
+        `The search text is ${query.trim().length} characters long; at most ${MAX_QUERY_CHARS} are allowed`,
+      );
     }
+    // Words are embedded; tag terms and the like filter what the model finds.
+    const { text, filter } = splitMeaningQuery(parseSearch(query));
+    if (!text.trim()) throw new DamError('InvalidQueryError', 'Type a few words to search for');
     const world = this.requireOpen();
-    const [answer] = await world.dispatchEvent(new SemanticSearchQuery(text, options)).catch((error: unknown) => {
+    const topN = options.topN ?? DEFAULT_TOP_N;
+    // A filter drops hits, so the model is asked for more to leave enough after it.
+    const asked = filter ? { ...options, topN: Math.min(MAX_FILTERED_TOP_N, topN * 5) } : options;
+    const [answer] = await world.dispatchEvent(new SemanticSearchQuery(text.trim(), asked)).catch((error: unknown) => {
       // A listener's DamError (no model, unknown model) is the user's answer, not its wrapper.
       throw error instanceof EventHandlingError && error.cause instanceof DamError ? error.cause : error;
     });
     if (!answer) throw new DamError('ModelUnavailableError', 'Semantic search is not set up in this world');
+    const kept = filter
+      ? await entitiesMatching(
+          world.db,
+          filter,
+          answer.matches.map((m) => m.entityId),
+        )
+      : null;
+    const matches = (kept ? answer.matches.filter((m) => kept.has(m.entityId)) : answer.matches).slice(0, topN);
     const cards = await getAssetCards(
       world.db,
-      answer.matches.map((m) => m.entityId),
+      matches.map((m) => m.entityId),
     );
-    const hits = answer.matches.flatMap((match) => {
+    const hits = matches.flatMap((match) => {
       const asset = cards.get(match.entityId);
       return asset ? [{ asset, score: match.score, matchedComponent: match.sourceComponentName, matchedField: match.sourceFieldName }] : [];
     });

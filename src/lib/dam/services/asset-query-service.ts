@@ -1,6 +1,10 @@
 import type { AssetCard, AssetKind, AssetPage, AssetQuery } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
 import { hasTagSql, tagFilterId } from './tag-query-service';
+import { QuerySyntaxError, type QueryNode } from '../query/query-ast';
+import { parseQuery } from '../query/query-parser';
+import { compileQuery } from '../query/query-sql';
+import { DamError } from '../errors';
 import { assetKindOf } from '../media/asset-kind';
 
 const MAX_PAGE = 500;
@@ -72,6 +76,16 @@ function toCard(row: CardRow): AssetCard {
 }
 
 /** One page of the library's files (entities with file properties), filtered and sorted. */
+/** `parseQuery`, its syntax errors as the user's InvalidQueryError. */
+export function parseSearch(search: string): QueryNode | null {
+  try {
+    return parseQuery(search);
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) throw new DamError('InvalidQueryError', error.message);
+    throw error;
+  }
+}
+
 export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promise<AssetPage> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -85,6 +99,10 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promi
     if (tagId === null) return { total: 0, items: [] };
     params.push(tagId);
     where.push(hasTagSql('e.id', params.length));
+  }
+  if (query.search !== undefined) {
+    const parsed = parseSearch(query.search);
+    if (parsed) where.push(await compileQuery(db, parsed, params, { entity: 'e.id', name: 'p.original_filename' }));
   }
   const sort = query.sort && query.sort in SORT_SQL ? query.sort : 'added';
   const descending = query.descending ?? sort !== 'name';

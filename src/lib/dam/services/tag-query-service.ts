@@ -153,9 +153,26 @@ export async function getTagDetail(db: SqlExecutor, name: string): Promise<TagDe
  * An SQL condition "entity `column` has the tag whose preferred id is parameter $`param`" (a
  * manual link to it, a descendant or an alias of either), for filters inside larger queries.
  */
-export function hasTagSql(column: string, param: number): string {
+export function hasTagSql(column: string, param: number, valueParam?: number): string {
+  const value = valueParam === undefined ? '' : ` AND l.tag_value = $${valueParam}`;
   return `${column} IN (${MATCHING_TAGS_SQL.replaceAll('$1', `$${param}`)}
-    SELECT l.entity_id FROM component_entity_tag_link l WHERE l.tag_concept_entity_id IN (SELECT tag FROM matching))`;
+    SELECT l.entity_id FROM component_entity_tag_link l WHERE l.tag_concept_entity_id IN (SELECT tag FROM matching)${value})`;
+}
+
+/**
+ * "Entity `column` has a model's link to the tag (or an alias or descendant of it) with a
+ * confidence `op` parameter $`confidenceParam`"; rejected model tags have no links.
+ */
+export function hasModelTagSql(column: string, param: number, comparison?: { op: '>' | '>='; param: number }): string {
+  const confidence = comparison ? ` AND m.confidence ${comparison.op} $${comparison.param}` : '';
+  return `${column} IN (${MATCHING_TAGS_SQL.replaceAll('$1', `$${param}`)}
+    SELECT m.entity_id FROM component_model_generated_tag_link m WHERE m.tag_concept_entity_id IN (SELECT tag FROM matching)${confidence})`;
+}
+
+/** "Entity `column` has a manual tag in the namespace given as a LIKE pattern in $`param`". */
+export function hasNamespaceSql(column: string, param: number): string {
+  return `${column} IN (SELECT l.entity_id FROM component_entity_tag_link l
+    JOIN component_tag_concept c ON c.entity_id = l.tag_concept_entity_id WHERE c.tag_name LIKE $${param})`;
 }
 
 /** The preferred tag id a name stands for, or null when there is no such tag. */

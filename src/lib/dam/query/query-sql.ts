@@ -1,0 +1,61 @@
+import type { SqlExecutor } from '../../db/database';
+import { hasModelTagSql, hasNamespaceSql, hasTagSql, tagFilterId } from '../services/tag-query-service';
+import type { QueryNode } from './query-ast';
+
+/** Where the compiled condition finds an asset's id and file name. */
+export interface QueryColumns {
+  readonly entity: string;
+  readonly name: string;
+}
+
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Compiles a parsed query into one SQL condition, appending its values to `params` (never into
+ * the SQL text). Tag names are looked up first, each as the preferred tag it stands for; an
+ * unknown tag is `false`, so `-tag:unknown` matches everything, as it should.
+ */
+export async function compileQuery(db: SqlExecutor, node: QueryNode, params: unknown[], columns: QueryColumns): Promise<string> {
+  const param = (value: unknown) => params.push(value);
+  switch (node.kind) {
+    case 'text':
+      return `coalesce(${columns.name}, '') ILIKE $${param(`%${likeEscaped(node.text)}%`)}`;
+    case 'tag': {
+      const id = await tagFilterId(db, node.name);
+      if (id === null) return 'false';
+      const tag = param(id);
+      return hasTagSql(columns.entity, tag, node.value === null ? undefined : param(node.value));
+    }
+    case 'namespace':
+      return hasNamespaceSql(columns.entity, param(`${likeEscaped(node.namespace)}:%`));
+    case 'model-tag': {
+      const id = await tagFilterId(db, node.name);
+      if (id === null) return 'false';
+      const tag = param(id);
+      return hasModelTagSql(columns.entity, tag, node.op === null ? undefined : { op: node.op, param: param(node.confidence) });
+    }
+    case 'not':
+      return `NOT (${await compileQuery(db, node.operand, params, columns)})`;
+    case 'and':
+    case 'or': {
+      const parts: string[] = [];
+      for (const operand of node.operands) parts.push(`(${await compileQuery(db, operand, params, columns)})`);
+      return parts.join(node.kind === 'and' ? ' AND ' : ' OR ');
+    }
+  }
+}
+
+/** Which of `ids` the query matches (one statement). */
+export async function entitiesMatching(db: SqlExecutor, node: QueryNode, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const params: unknown[] = [ids];
+  const condition = await compileQuery(db, node, params, { entity: 'e.id', name: 'p.original_filename' });
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT e.id FROM entities e LEFT JOIN component_file_properties p ON p.entity_id = e.id
+      WHERE e.id = ANY($1::bigint[]) AND (${condition})`,
+    params,
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}

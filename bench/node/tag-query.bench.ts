@@ -1,6 +1,7 @@
 import { PgliteDatabase } from '../../src/lib/db/pglite-database';
 import { createDamWorld } from '../../src/lib/dam/create-world';
 import { listAssets } from '../../src/lib/dam/services/asset-query-service';
+import { refreshSearchStatistics } from '../../src/lib/dam/services/search-maintenance';
 import { describeMachine } from '../lib/machine';
 import { cell, table } from '../lib/markdown';
 import { formatMs, quantile } from '../lib/stats';
@@ -43,11 +44,11 @@ export interface TagQueryResult {
 }
 
 /**
- * Synthetic library in SQL: tag t (1-based) goes on about entities/t·k entities (a Zipf-like
- * spread, as real tags have), tags 1–50 are `character:` tags, every character has the parent
- * `series:s<t mod 5>`, and tag 2 has an alias.
+ * Synthetic library in SQL: each entity gets k tags drawn from a power law over 1..tags (a few
+ * tags on most entities, most tags on few, as real libraries have), the last 50 tags are
+ * `character:` tags whose parent is `series:s<t mod 5>`, and tag 2 has an alias.
  */
-async function load(db: PgliteDatabase, o: TagQueryOptions): Promise<{ manual: number; model: number }> {
+export async function loadTagLibrary(db: PgliteDatabase, o: TagQueryOptions): Promise<{ manual: number; model: number }> {
   await db.exec(`
     INSERT INTO entities (id) SELECT g FROM generate_series(1, ${o.entities}) g;
     INSERT INTO component_file_properties (entity_id, original_filename, file_size_bytes, mime_type, first_seen_at)
@@ -56,12 +57,12 @@ async function load(db: PgliteDatabase, o: TagQueryOptions): Promise<{ manual: n
     SELECT setval('entities_id_seq', ${o.entities});
     INSERT INTO entities (id) SELECT ${o.entities} + t FROM generate_series(1, ${o.tags + 5}) t;
     INSERT INTO component_tag_concept (entity_id, tag_name, tag_scope_type)
-      SELECT ${o.entities} + t, CASE WHEN t <= 50 THEN 'character:c' || t ELSE 'tag' || t END, 'GLOBAL'
+      SELECT ${o.entities} + t, CASE WHEN t > ${o.tags - 50} THEN 'character:c' || t ELSE 'tag' || t END, 'GLOBAL'
       FROM generate_series(1, ${o.tags}) t;
     INSERT INTO component_tag_concept (entity_id, tag_name, tag_scope_type)
       SELECT ${o.entities + o.tags} + s, 'series:s' || (s - 1), 'GLOBAL' FROM generate_series(1, 5) s;
     INSERT INTO component_tag_parent (entity_id, parent_tag_entity_id)
-      SELECT ${o.entities} + t, ${o.entities + o.tags} + 1 + (t % 5) FROM generate_series(1, 50) t;
+      SELECT ${o.entities} + t, ${o.entities + o.tags} + 1 + (t % 5) FROM generate_series(${o.tags - 49}, ${o.tags}) t;
     SELECT setval('entities_id_seq', ${o.entities + o.tags + 5});
   `);
   // The alias needs an entity of its own.
@@ -78,8 +79,9 @@ async function load(db: PgliteDatabase, o: TagQueryOptions): Promise<{ manual: n
     INSERT INTO component_model_generated_tag_link (entity_id, tag_concept_entity_id, source_model_name, confidence)
       SELECT DISTINCT ON (e, k % 5) e, ${o.entities} + 1000 + (k % 5), 'bench-model', ((hashint4(e * 7 + k) & 1023) / 1023.0)
       FROM generate_series(1, ${o.entities}) e, generate_series(1, ${o.modelLinksPerEntity}) k;
-    ANALYZE;
   `);
+  // What the app's runner does when a round of work ends.
+  await refreshSearchStatistics(db);
   const counts = await db.query<{ manual: number; model: number }>(
     `SELECT (SELECT count(*)::int FROM component_entity_tag_link) AS manual, (SELECT count(*)::int FROM component_model_generated_tag_link) AS model`,
   );
@@ -112,7 +114,7 @@ export async function runTagQueryBenchmark(
   try {
     await createDamWorld({ name: 'bench', databaseUrl: 'memory://' }, db);
     const loadStart = performance.now();
-    const counts = await load(db, options);
+    const counts = await loadTagLibrary(db, options);
     const loadMs = performance.now() - loadStart;
     log(`loaded ${counts.manual} manual and ${counts.model} model links in ${formatMs(loadMs)}`);
     const id = (t: number) => options.entities + t;
@@ -157,6 +159,13 @@ export async function runTagQueryBenchmark(
   }
 }
 
+function goalLine(result: TagQueryResult): string {
+  const three = result.cases.find((c) => c.name === 'AND of 3 tags');
+  if (!three) return '';
+  const verdict = three.p95 < 50 ? 'met' : '**not met**';
+  return `The goal (a 3-tag query under 50 ms p95 at 100k assets, in Chromium) is ${verdict} here: ${formatMs(three.p95)} p95 in Node. Most of it is the exact count of every match (a semi-join per term over tens of thousands of links); the page of 100 alone takes a few ms. The plain-join baseline, which skips sibling and parent expansion and the card columns, takes ${three.baselineP95 === null ? '–' : formatMs(three.baselineP95)}. Not yet measured in a Chromium worker, which runs the same WebAssembly Postgres.`;
+}
+
 export const tagQueryBenchmark: Benchmark<TagQueryResult> = {
   id: 'tag-query',
   title: 'Tag queries',
@@ -179,6 +188,8 @@ export const tagQueryBenchmark: Benchmark<TagQueryResult> = {
       `A world of ${o.entities.toLocaleString('en-US')} assets, ${o.tags.toLocaleString('en-US')} tags, ${result.manualLinks.toLocaleString('en-US')} manual and ${result.modelLinks.toLocaleString('en-US')} model tag links (PGlite in Node, in memory; loaded in ${formatMs(result.loadMs)}). Each query is what the search box runs: \`listAssets({ search, limit: 100 })\`, a count and a page of cards, ${o.runs} timed runs after one warm-up. Baseline: the same count and page with plain joins on the tag id and no sibling/parent expansion, in the same run. Goal: p95 under 50 ms.`,
       '',
       table(['Case', 'Query', 'Matches', 'p50', 'p95', 'Baseline p50 / p95'], rows),
+      '',
+      goalLine(result),
     ].join('\n');
   },
 };

@@ -39,6 +39,7 @@ describe('DamApp on disk', () => {
       '0005_text_content',
       '0006_tags',
       '0007_auto_tagging',
+      '0008_tag_search_indexes',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -16,6 +16,7 @@ import {
 import { toHex } from '../services/hash-service';
 import { FileDigester, InThreadFileDigester } from './file-digester';
 import { describeIngestError, isStorageFullError } from './ingest-errors';
+import { refreshSearchStatistics } from '../services/search-maintenance';
 import { IngestProgress } from './ingest-progress';
 
 interface DigestedBatch {
@@ -148,6 +149,7 @@ export class IngestRunner {
     if (left.files > 0 && this.progress.filesTotal === 0) this.progress.queued(left.files, left.bytes);
     // The next batch is digested (in the media workers) while this one is stored and recorded.
     let next: Promise<DigestedBatch | null> | null = null;
+    let worked = false;
     try {
       while (!this.closed) {
         if (this.cancelled) {
@@ -165,6 +167,7 @@ export class IngestRunner {
           await this.finishBatch(current);
           await this.world.executeStage(Stage.AssetIngestion);
           await this.world.executeStage(Stage.MetadataExtraction);
+          worked = true;
           continue;
         }
         this.progress.currentFile = null;
@@ -173,7 +176,10 @@ export class IngestRunner {
         this.progress.phase = 'processing';
         const ran = await this.world.executeStages();
         if (ran.length === 0) break;
+        worked = true;
       }
+      // Searches count tags from the indexes once the tables are vacuumed (PGlite has no autovacuum).
+      if (worked && !this.closed) await refreshSearchStatistics(this.world.db);
     } finally {
       await next?.catch(() => null);
       this.progress.phase = 'idle';

@@ -3,6 +3,7 @@ import { TAG_COMPONENTS } from '../components/tags';
 import { NeedsAutoTaggingMarker } from '../components/markers';
 import { MIGRATION_0006_TAGS } from '../migrations/0006-tags';
 import { MIGRATION_0007_AUTO_TAGGING } from '../migrations/0007-auto-tagging';
+import { MIGRATION_0008_TAG_SEARCH_INDEXES } from '../migrations/0008-tag-search-indexes';
 import { autoTaggingSystem } from '../systems/auto-tagging-system';
 
 /**
@@ -16,6 +17,7 @@ export const taggingPlugin: Plugin = {
     world.registerComponent(...TAG_COMPONENTS, NeedsAutoTaggingMarker);
     world.addMigration(MIGRATION_0006_TAGS);
     world.addMigration(MIGRATION_0007_AUTO_TAGGING);
+    world.addMigration(MIGRATION_0008_TAG_SEARCH_INDEXES);
     world.addSystem(autoTaggingSystem);
   },
 };

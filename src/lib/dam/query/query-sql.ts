@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../db/database';
-import { hasModelTagSql, hasNamespaceSql, hasTagSql, tagFilterId } from '../services/tag-query-service';
+import { hasAnyModelTagSql, hasAnyTagSql, matchingTagIds, namespaceTagIds, tagFilterId } from '../services/tag-query-service';
 import type { QueryNode } from './query-ast';
 
 /** Where the compiled condition finds an asset's id and file name. */
@@ -12,9 +12,16 @@ function likeEscaped(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The tag ids a tag term matches (see `matchingTagIds`); none for an unknown name. */
+async function tagIds(db: SqlExecutor, name: string): Promise<number[]> {
+  const preferred = await tagFilterId(db, name);
+  return preferred === null ? [] : matchingTagIds(db, preferred);
+}
+
 /**
  * Compiles a parsed query into one SQL condition, appending its values to `params` (never into
- * the SQL text). Tag names are looked up first, each as the preferred tag it stands for; an
+ * the SQL text). Tag names are looked up first, each as the ids it matches (the preferred tag,
+ * its descendants and their aliases), so each term is an index semi-join on an id list; an
  * unknown tag is `false`, so `-tag:unknown` matches everything, as it should.
  */
 export async function compileQuery(db: SqlExecutor, node: QueryNode, params: unknown[], columns: QueryColumns): Promise<string> {
@@ -23,18 +30,20 @@ export async function compileQuery(db: SqlExecutor, node: QueryNode, params: unk
     case 'text':
       return `coalesce(${columns.name}, '') ILIKE $${param(`%${likeEscaped(node.text)}%`)}`;
     case 'tag': {
-      const id = await tagFilterId(db, node.name);
-      if (id === null) return 'false';
-      const tag = param(id);
-      return hasTagSql(columns.entity, tag, node.value === null ? undefined : param(node.value));
+      const ids = await tagIds(db, node.name);
+      if (ids.length === 0) return 'false';
+      const tags = param(ids);
+      return hasAnyTagSql(columns.entity, tags, node.value === null ? undefined : param(node.value));
     }
-    case 'namespace':
-      return hasNamespaceSql(columns.entity, param(`${likeEscaped(node.namespace)}:%`));
+    case 'namespace': {
+      const ids = await namespaceTagIds(db, node.namespace);
+      return ids.length === 0 ? 'false' : hasAnyTagSql(columns.entity, param(ids));
+    }
     case 'model-tag': {
-      const id = await tagFilterId(db, node.name);
-      if (id === null) return 'false';
-      const tag = param(id);
-      return hasModelTagSql(columns.entity, tag, node.op === null ? undefined : { op: node.op, param: param(node.confidence) });
+      const ids = await tagIds(db, node.name);
+      if (ids.length === 0) return 'false';
+      const tags = param(ids);
+      return hasAnyModelTagSql(columns.entity, tags, node.op === null ? undefined : { op: node.op, param: param(node.confidence) });
     }
     case 'not':
       return `NOT (${await compileQuery(db, node.operand, params, columns)})`;

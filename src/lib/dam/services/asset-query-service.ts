@@ -1,6 +1,6 @@
 import type { AssetCard, AssetKind, AssetPage, AssetQuery } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
-import { hasTagSql, tagFilterId } from './tag-query-service';
+import { tagFilterId } from './tag-query-service';
 import { QuerySyntaxError, type QueryNode } from '../query/query-ast';
 import { parseQuery } from '../query/query-parser';
 import { compileQuery } from '../query/query-sql';
@@ -76,6 +76,9 @@ function toCard(row: CardRow): AssetCard {
 }
 
 /** One page of the library's files (entities with file properties), filtered and sorted. */
+/** Where compiled queries find an asset's id and name in these statements. */
+const COLUMNS = { entity: 'p.entity_id', name: 'p.original_filename' } as const;
+
 /** `parseQuery`, its syntax errors as the user's InvalidQueryError. */
 export function parseSearch(search: string): QueryNode | null {
   try {
@@ -95,14 +98,12 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promi
     where.push(`p.original_filename ILIKE $${params.length}`);
   }
   if (query.tag !== undefined) {
-    const tagId = await tagFilterId(db, query.tag);
-    if (tagId === null) return { total: 0, items: [] };
-    params.push(tagId);
-    where.push(hasTagSql('e.id', params.length));
+    if ((await tagFilterId(db, query.tag)) === null) return { total: 0, items: [] };
+    where.push(await compileQuery(db, { kind: 'tag', name: query.tag, value: null }, params, COLUMNS));
   }
   if (query.search !== undefined) {
     const parsed = parseSearch(query.search);
-    if (parsed) where.push(await compileQuery(db, parsed, params, { entity: 'e.id', name: 'p.original_filename' }));
+    if (parsed) where.push(await compileQuery(db, parsed, params, COLUMNS));
   }
   const sort = query.sort && query.sort in SORT_SQL ? query.sort : 'added';
   const descending = query.descending ?? sort !== 'name';
@@ -111,7 +112,8 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promi
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [count, page] = [
     await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM entities e JOIN component_file_properties p ON p.entity_id = e.id ${whereSql}`,
+      // Every asset has file properties (whose entity_id references entities): no join needed.
+      `SELECT count(*)::int AS n FROM component_file_properties p ${whereSql}`,
       params,
     ),
     await db.query<CardRow>(

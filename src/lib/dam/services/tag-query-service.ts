@@ -150,29 +150,33 @@ export async function getTagDetail(db: SqlExecutor, name: string): Promise<TagDe
 }
 
 /**
- * An SQL condition "entity `column` has the tag whose preferred id is parameter $`param`" (a
- * manual link to it, a descendant or an alias of either), for filters inside larger queries.
+ * The tags a search for the preferred tag `preferredId` matches: it, its descendants and the
+ * aliases of both. Looked up first, so the search itself is a plain semi-join on an id list.
  */
-export function hasTagSql(column: string, param: number, valueParam?: number): string {
+export async function matchingTagIds(db: SqlExecutor, preferredId: number): Promise<number[]> {
+  const { rows } = await db.query<{ tag: number }>(`${MATCHING_TAGS_SQL} SELECT tag FROM matching`, [preferredId]);
+  return rows.map((r) => Number(r.tag));
+}
+
+/** The tags whose names start with `namespace:`. */
+export async function namespaceTagIds(db: SqlExecutor, namespace: string): Promise<number[]> {
+  const pattern = `${namespace.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
+  const { rows } = await db.query<{ id: number }>('SELECT entity_id AS id FROM component_tag_concept WHERE tag_name LIKE $1', [pattern]);
+  return rows.map((r) => Number(r.id));
+}
+
+/** "Entity `column` has a manual link to one of the tag ids in $`idsParam`", with value $`valueParam` when given. */
+export function hasAnyTagSql(column: string, idsParam: number, valueParam?: number): string {
   const value = valueParam === undefined ? '' : ` AND l.tag_value = $${valueParam}`;
-  return `${column} IN (${MATCHING_TAGS_SQL.replaceAll('$1', `$${param}`)}
-    SELECT l.entity_id FROM component_entity_tag_link l WHERE l.tag_concept_entity_id IN (SELECT tag FROM matching)${value})`;
+  return `EXISTS (SELECT 1 FROM component_entity_tag_link l
+    WHERE l.entity_id = ${column} AND l.tag_concept_entity_id = ANY($${idsParam}::bigint[])${value})`;
 }
 
-/**
- * "Entity `column` has a model's link to the tag (or an alias or descendant of it) with a
- * confidence `op` parameter $`confidenceParam`"; rejected model tags have no links.
- */
-export function hasModelTagSql(column: string, param: number, comparison?: { op: '>' | '>='; param: number }): string {
+/** "Entity `column` has a model's link to one of the tag ids in $`idsParam`", above a confidence when given. */
+export function hasAnyModelTagSql(column: string, idsParam: number, comparison?: { op: '>' | '>='; param: number }): string {
   const confidence = comparison ? ` AND m.confidence ${comparison.op} $${comparison.param}` : '';
-  return `${column} IN (${MATCHING_TAGS_SQL.replaceAll('$1', `$${param}`)}
-    SELECT m.entity_id FROM component_model_generated_tag_link m WHERE m.tag_concept_entity_id IN (SELECT tag FROM matching)${confidence})`;
-}
-
-/** "Entity `column` has a manual tag in the namespace given as a LIKE pattern in $`param`". */
-export function hasNamespaceSql(column: string, param: number): string {
-  return `${column} IN (SELECT l.entity_id FROM component_entity_tag_link l
-    JOIN component_tag_concept c ON c.entity_id = l.tag_concept_entity_id WHERE c.tag_name LIKE $${param})`;
+  return `EXISTS (SELECT 1 FROM component_model_generated_tag_link m
+    WHERE m.entity_id = ${column} AND m.tag_concept_entity_id = ANY($${idsParam}::bigint[])${confidence})`;
 }
 
 /** The preferred tag id a name stands for, or null when there is no such tag. */

@@ -23,6 +23,7 @@ import { formatMs } from './lib/stats';
 import { runnable, type BenchContext, type RunMeta, type RunnableBenchmark } from './lib/types';
 import { knnBenchmark } from './node/knn.bench';
 import { tagQueryBenchmark } from './node/tag-query.bench';
+import { autoTaggingBenchmark } from './browser/auto-tagging.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,7 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(ingestBenchmark),
   runnable(knnBenchmark),
   runnable(tagQueryBenchmark),
+  runnable(autoTaggingBenchmark),
   runnable(embeddingsBenchmark),
 ];
 

@@ -1,6 +1,5 @@
 import type { AssetCard, AssetKind, AssetPage, AssetQuery } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
-import { tagFilterId } from './tag-query-service';
 import { QuerySyntaxError, type QueryNode } from '../query/query-ast';
 import { parseQuery } from '../query/query-parser';
 import { compileQuery } from '../query/query-sql';
@@ -97,10 +96,8 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promi
     params.push(`%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(`p.original_filename ILIKE $${params.length}`);
   }
-  if (query.tag !== undefined) {
-    if ((await tagFilterId(db, query.tag)) === null) return { total: 0, items: [] };
-    where.push(await compileQuery(db, { kind: 'tag', name: query.tag, value: null }, params, COLUMNS));
-  }
+  // An unknown tag compiles to `false`: no matches.
+  if (query.tag !== undefined) where.push(await compileQuery(db, { kind: 'tag', name: query.tag, value: null }, params, COLUMNS));
   if (query.search !== undefined) {
     const parsed = parseSearch(query.search);
     if (parsed) where.push(await compileQuery(db, parsed, params, COLUMNS));

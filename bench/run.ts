@@ -22,7 +22,7 @@ import { updateMarkdownFile } from './lib/markdown';
 import { formatMs } from './lib/stats';
 import { runnable, type BenchContext, type RunMeta, type RunnableBenchmark } from './lib/types';
 import { knnBenchmark } from './node/knn.bench';
-import { tagQueryBenchmark } from './node/tag-query.bench';
+import { tagQueryBenchmark } from './browser/tag-query.bench';
 import { autoTaggingBenchmark } from './browser/auto-tagging.bench';
 import { startStaticServer } from './static-server';
 

@@ -4,9 +4,13 @@ import { build } from 'esbuild';
  * Bundles a page- or worker-side TypeScript entry (and what it imports, npm packages included)
  * into one self-contained classic script, as text to inject into a page or to start a worker
  * from a Blob URL. Benchmarks use it for code the app's build does not contain. `external`
- * packages stay as (never executed) dynamic imports.
+ * packages stay as (never executed) dynamic imports; `define` replaces globals such as
+ * `import.meta.url`, which a classic script does not have.
  */
-export async function bundleForBrowser(entry: string, options: { external?: string[] } = {}): Promise<string> {
+export async function bundleForBrowser(
+  entry: string,
+  options: { external?: string[]; define?: Record<string, string> } = {},
+): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -20,6 +24,7 @@ export async function bundleForBrowser(entry: string, options: { external?: stri
     legalComments: 'none',
     logLevel: 'silent',
     external: options.external ?? [],
+    define: options.define ?? {},
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error(`esbuild produced nothing for ${entry}`);

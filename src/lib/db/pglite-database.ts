@@ -24,7 +24,7 @@ export class PgliteDatabase implements Database {
     readonly url: string,
   ) {}
 
-  static async open(url: string, options: Pick<PGliteOptions, 'debug' | 'loadDataDir'> = {}): Promise<PgliteDatabase> {
+  static async open(url: string, options: Pick<PGliteOptions, 'debug' | 'loadDataDir' | 'startParams'> = {}): Promise<PgliteDatabase> {
     const location = parseDatabaseUrl(url);
     if (location.kind === 'postgres') throw new DatabaseOpenError(url, new Error('PGlite cannot open a PostgreSQL server URL'));
     const dataDir =

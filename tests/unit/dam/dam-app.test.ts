@@ -40,6 +40,7 @@ describe('DamApp on disk', () => {
       '0006_tags',
       '0007_auto_tagging',
       '0008_tag_search_indexes',
+      '0009_asset_tag_sets',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

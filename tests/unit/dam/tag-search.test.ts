@@ -75,6 +75,33 @@ describe('tag terms in search queries', () => {
     expect(await names('tag:cat')).toEqual(['kitten.txt']);
   });
 
+  it('sorts and pages a filtered search by every key', async () => {
+    const page = async (query: Parameters<typeof app.listAssets>[0]) => {
+      const result = await app.listAssets(query);
+      return { total: result.total, names: result.items.map((a) => a.name) };
+    };
+    const all = '-tag:no-such-tag';
+    // Files were added alice, hatter, dorothy, kitten, notes; sizes 15, 16, 17, 16, 15 bytes; none has a date taken.
+    expect(await page({ search: all })).toEqual({ total: 5, names: ['notes.txt', 'kitten.txt', 'dorothy.txt', 'hatter.txt', 'alice.txt'] });
+    expect(await page({ search: all, sort: 'size', descending: false })).toEqual({
+      total: 5,
+      names: ['alice.txt', 'notes.txt', 'hatter.txt', 'kitten.txt', 'dorothy.txt'],
+    });
+    expect((await page({ search: all, sort: 'taken' })).names).toEqual([
+      'notes.txt',
+      'kitten.txt',
+      'dorothy.txt',
+      'hatter.txt',
+      'alice.txt',
+    ]);
+    expect(await page({ search: all, sort: 'name', limit: 2, offset: 2 })).toEqual({ total: 5, names: ['hatter.txt', 'kitten.txt'] });
+    expect(await page({ search: 'o -tag:cat', sort: 'added' })).toEqual({ total: 2, names: ['notes.txt', 'dorothy.txt'] });
+    expect(await page({ search: 'tag:status', kind: 'other', sort: 'name', descending: true })).toEqual({
+      total: 3,
+      names: ['notes.txt', 'dorothy.txt', 'alice.txt'],
+    });
+  });
+
   it('filters a meaning search by its tag terms', async () => {
     const all = await app.semanticSearch('notes about a story', { minSimilarity: 0, topN: 10 });
     expect(all.hits.length).toBe(5);

@@ -4,6 +4,7 @@ import { NeedsAutoTaggingMarker } from '../components/markers';
 import { MIGRATION_0006_TAGS } from '../migrations/0006-tags';
 import { MIGRATION_0007_AUTO_TAGGING } from '../migrations/0007-auto-tagging';
 import { MIGRATION_0008_TAG_SEARCH_INDEXES } from '../migrations/0008-tag-search-indexes';
+import { MIGRATION_0009_ASSET_TAG_SETS } from '../migrations/0009-asset-tag-sets';
 import { autoTaggingSystem } from '../systems/auto-tagging-system';
 
 /**
@@ -18,6 +19,7 @@ export const taggingPlugin: Plugin = {
     world.addMigration(MIGRATION_0006_TAGS);
     world.addMigration(MIGRATION_0007_AUTO_TAGGING);
     world.addMigration(MIGRATION_0008_TAG_SEARCH_INDEXES);
+    world.addMigration(MIGRATION_0009_ASSET_TAG_SETS);
     world.addSystem(autoTaggingSystem);
   },
 };

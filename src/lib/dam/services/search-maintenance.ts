@@ -1,7 +1,13 @@
 import type { Database } from '../../db/database';
 
 /** The tables every tag search reads. */
-const SEARCH_TABLES = ['entities', 'component_file_properties', 'component_entity_tag_link', 'component_model_generated_tag_link'];
+const SEARCH_TABLES = [
+  'entities',
+  'component_file_properties',
+  'dam_asset_tag_set',
+  'component_entity_tag_link',
+  'component_model_generated_tag_link',
+];
 
 /**
  * VACUUM (ANALYZE) of the tables searches read: it sets the visibility map that lets a tag

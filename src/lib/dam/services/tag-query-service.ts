@@ -54,17 +54,24 @@ export interface TagSearchOptions {
 }
 
 /**
- * The tag, every tag that implies it (children, through any number of parents), and every
- * sibling of those: a search for `series:wonderland` finds files tagged `character:alice`, and
- * a search for `cat` finds `feline`.
+ * The tags `seed` (a query giving one `tag` column) stands for: the tag, every tag that implies
+ * it (children, through any number of parents), and every sibling of those: a search for
+ * `series:wonderland` finds files tagged `character:alice`, and a search for `cat` finds `feline`.
  */
-const MATCHING_TAGS_SQL = `WITH RECURSIVE wanted(tag) AS (
-    SELECT $1::bigint
+const matchingTagsSql = (seed: string) => `WITH RECURSIVE wanted(tag) AS (
+    ${seed}
     UNION SELECT p.entity_id FROM component_tag_parent p JOIN wanted w ON p.parent_tag_entity_id = w.tag
   ), matching AS (
     SELECT tag FROM wanted
     UNION SELECT s.entity_id FROM component_tag_sibling s JOIN wanted w ON s.preferred_tag_entity_id = w.tag
   )`;
+
+const MATCHING_TAGS_SQL = matchingTagsSql('SELECT $1::bigint');
+
+/** The same from a tag name ($1, normalised): its preferred sibling, or itself, is the seed. */
+const MATCHING_NAMED_TAGS_SQL = matchingTagsSql(`SELECT coalesce(s.preferred_tag_entity_id, c.entity_id)
+      FROM component_tag_concept c LEFT JOIN component_tag_sibling s ON s.entity_id = c.entity_id
+     WHERE c.tag_name = $1`);
 
 /** Entities with the tag (see MATCHING_TAGS_SQL), in id order. An unknown tag finds nothing. */
 export async function findEntitiesByTag(db: SqlExecutor, name: string, options: TagSearchOptions = {}): Promise<number[]> {
@@ -149,15 +156,6 @@ export async function getTagDetail(db: SqlExecutor, name: string): Promise<TagDe
   };
 }
 
-/**
- * The tags a search for the preferred tag `preferredId` matches: it, its descendants and the
- * aliases of both. Looked up first, so the search itself is a plain semi-join on an id list.
- */
-export async function matchingTagIds(db: SqlExecutor, preferredId: number): Promise<number[]> {
-  const { rows } = await db.query<{ tag: number }>(`${MATCHING_TAGS_SQL} SELECT tag FROM matching`, [preferredId]);
-  return rows.map((r) => Number(r.tag));
-}
-
 /** The tags whose names start with `namespace:`. */
 export async function namespaceTagIds(db: SqlExecutor, namespace: string): Promise<number[]> {
   const pattern = `${namespace.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
@@ -179,8 +177,11 @@ export function hasAnyModelTagSql(column: string, idsParam: number, comparison?:
     WHERE m.entity_id = ${column} AND m.tag_concept_entity_id = ANY($${idsParam}::bigint[])${confidence})`;
 }
 
-/** The preferred tag id a name stands for, or null when there is no such tag. */
-export async function tagFilterId(db: SqlExecutor, name: string): Promise<number | null> {
-  const tag = await getTagConcept(db, name);
-  return tag ? preferredTagId(db, tag.entityId) : null;
+/**
+ * The tag ids a search for the tag named `name` matches (see `matchingTagsSql`), in one
+ * statement, so a search's tag terms cost one lookup each; none for an unknown name.
+ */
+export async function matchingTagIdsNamed(db: SqlExecutor, name: string): Promise<number[]> {
+  const { rows } = await db.query<{ tag: number }>(`${MATCHING_NAMED_TAGS_SQL} SELECT tag FROM matching`, [normalizeTagName(name)]);
+  return rows.map((r) => Number(r.tag));
 }

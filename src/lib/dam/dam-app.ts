@@ -54,7 +54,8 @@ const MAX_QUERY_CHARS = 1000;
 const DEFAULT_TOP_N = 10;
 const MAX_FILTERED_TOP_N = 500;
 import * as tags from './tag-operations';
-import { entitiesMatching } from './query/query-sql';
+import { entitiesMatching, type QueryContext } from './query/query-sql';
+import { embedQueryText } from './services/semantic-service';
 import { splitMeaningQuery } from './query/meaning-split';
 import { WorldHost } from './world-host';
 
@@ -146,7 +147,7 @@ export class DamApp extends WorldHost implements DamApi {
   }
 
   async listAssets(query: AssetQuery = {}): Promise<AssetPage> {
-    return listAssets(this.requireOpen().db, query);
+    return listAssets(this.requireOpen().db, query, this.queryContext());
   }
 
   async getAsset(id: number): Promise<AssetDetail | null> {
@@ -293,6 +294,7 @@ export class DamApp extends WorldHost implements DamApi {
           world.db,
           filter,
           answer.matches.map((m) => m.entityId),
+          this.queryContext(),
         )
       : null;
     const matches = (kept ? answer.matches.filter((m) => kept.has(m.entityId)) : answer.matches).slice(0, topN);
@@ -342,6 +344,12 @@ export class DamApp extends WorldHost implements DamApi {
 
   async downloadModel(name: string): Promise<ModelStatus> {
     return downloadModel(this.modelResources(), name);
+  }
+
+  /** What a search's `~` terms need: the world's text model, through the shared manager. */
+  private queryContext(): QueryContext {
+    const { models } = this.modelResources();
+    return { embedText: (text) => embedQueryText(models, text) };
   }
 
   private modelResources(): ModelResources {

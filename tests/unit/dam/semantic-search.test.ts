@@ -4,6 +4,7 @@ import { TextEmbeddingUseLiteDim512Component } from '../../../src/lib/dam/compon
 import { FilePropertiesComponent } from '../../../src/lib/dam/components/files';
 import { DocumentPropertiesComponent } from '../../../src/lib/dam/components/media';
 import { createDamWorld } from '../../../src/lib/dam/create-world';
+import { listAssets } from '../../../src/lib/dam/services/asset-query-service';
 import { findSimilarEntitiesByText, updateTextEmbeddingsForEntity } from '../../../src/lib/dam/services/semantic-service';
 import { ecs, type World } from '../../../src/lib/ecs';
 import { useLiteTextEmbedderLoader } from '../../../src/lib/ml/loaders/use-lite-loader';
@@ -103,6 +104,30 @@ describe('semantic search with the bundled USE-lite model', () => {
       findSimilarEntitiesByText(tx, embedder, 'use-lite', 'spaghetti', { topN: 2, withinEntityIds: within }),
     );
     expect(filtered.map((m) => m.entityId).sort()).toEqual([...within].sort());
+  });
+
+  it('answers ~ terms in the query language with the same scores, at the given least similarity', async () => {
+    const question = 'how do I cook noodles for dinner';
+    const all = await world.transaction((tx) => findSimilarEntitiesByText(tx, embedder, 'use-lite', question, { topN: 6 }));
+    const [best, second] = all;
+    const context = {
+      embedText: async (text: string) => {
+        const [vector] = await embedder.embed([text]);
+        return { table: TextEmbeddingUseLiteDim512Component.table, vector: `[${Array.from(vector!).join(',')}]` };
+      },
+    };
+    const found = async (search: string) => (await listAssets(world.db, { search }, context)).items.map((a) => a.id).sort((a, b) => a - b);
+    const floor = ((best!.score + second!.score) / 2).toFixed(4);
+    expect(await found(`~"${question}" ~${floor}`)).toEqual([ids[0]]);
+    const loose = (second!.score - 0.001).toFixed(4);
+    expect(await found(`~${loose} ~"${question}"`)).toEqual([best!.entityId, second!.entityId].sort((a, b) => a - b));
+    expect(await found(`~"${question}" ~${floor} -ext:pdf`)).toEqual([]);
+    expect(await found(`~"${question}" ~${loose} -pasta`)).toEqual([second!.entityId]);
+    await expect(listAssets(world.db, { search: `NOT ~0.3 ~"${question}"` }, context)).rejects.toMatchObject({
+      name: 'InvalidQueryError',
+      message: '~0.3 sets the least similarity for the whole search: put it outside OR and NOT (at character 5)',
+    });
+    await expect(listAssets(world.db, { search: '~cooking' })).rejects.toMatchObject({ name: 'ModelUnavailableError' });
   });
 
   it('names an unknown model', async () => {

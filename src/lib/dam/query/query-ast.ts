@@ -1,6 +1,19 @@
+import type { AssetKind } from '../../api/dam-api';
+
+export type Comparison = '<' | '<=' | '>' | '>=' | '=';
+
+/** Fields compared as numbers, each with its units (`size>10MB`, `duration<30s`, `width>=1920`). */
+export type MeasureField = 'size' | 'width' | 'height' | 'duration';
+
+/** Fields compared as dates: EXIF date taken, and when the file was added. */
+export type DateField = 'taken' | 'added';
+
+/** Units of an age (`added<7d`): hours, days, weeks, months (30 days), years (365 days). */
+export type AgeUnit = 'h' | 'd' | 'w' | 'mo' | 'y';
+
 /**
- * A parsed search query. Issue 6's query language grows from this: new term kinds join the
- * union, and the parser, printer and compiler each gain a case.
+ * A parsed search query. New term kinds join the union, and the parser, printer and compiler
+ * each gain a case (and the property test's generator).
  */
 export type QueryNode =
   /** Words matched against file names (and, in a meaning search, what the text model embeds). */
@@ -11,6 +24,39 @@ export type QueryNode =
   | { readonly kind: 'namespace'; readonly namespace: string }
   /** A model's tag, at or above a confidence when one is given: `model-tag:cat>0.5`. */
   | { readonly kind: 'model-tag'; readonly name: string; readonly op: '>' | '>=' | null; readonly confidence: number | null }
+  /** `type:image`: the asset kind, as the library shows it. */
+  | { readonly kind: 'type'; readonly type: AssetKind }
+  /** `mime:image/png`, or a whole family with `mime:image/*` (subtype `*`). */
+  | { readonly kind: 'mime'; readonly mime: string }
+  /** `ext:jpg`: the file name's extension, lower case, without the dot. */
+  | { readonly kind: 'ext'; readonly ext: string }
+  /** A number with its unit as written (canonical case): `size>10MB` is amount 10, unit `MB`. */
+  | { readonly kind: 'measure'; readonly field: MeasureField; readonly op: Comparison; readonly amount: number; readonly unit: string }
+  /**
+   * A calendar date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in UTC, standing for that whole period:
+   * `taken=2023-05` is any time in May 2023, `taken>2023-05` from June, `taken<=2023-05` up to
+   * the end of May. Ranges (`taken:2023-05..2023-08`) parse as two of these.
+   */
+  | { readonly kind: 'date'; readonly field: DateField; readonly op: Comparison; readonly date: string }
+  /** An age relative to when the search runs, so a link keeps its meaning: `added<7d` is "in the last 7 days". */
+  | {
+      readonly kind: 'age';
+      readonly field: DateField;
+      readonly op: '<' | '<=' | '>' | '>=';
+      readonly amount: number;
+      readonly unit: AgeUnit;
+    }
+  /** `hash:<hex>`: a content hash in any stored algorithm, told apart by length; lower case. */
+  | { readonly kind: 'hash'; readonly hex: string }
+  /** `similar:<entity id>`: images whose perceptual hashes are within a few bits of that one's. */
+  | { readonly kind: 'similar'; readonly entityId: number }
+  /** `~"a red bicycle"`: text whose meaning is near, by the world's text model. */
+  | { readonly kind: 'semantic'; readonly text: string }
+  /**
+   * `~0.3`: the least similarity (0–1) a `~` term accepts, for the whole search; allowed only
+   * where it applies to everything (not under OR or NOT), and once.
+   */
+  | { readonly kind: 'min-similarity'; readonly value: number }
   | { readonly kind: 'not'; readonly operand: QueryNode }
   | { readonly kind: 'and'; readonly operands: readonly QueryNode[] }
   | { readonly kind: 'or'; readonly operands: readonly QueryNode[] };
@@ -27,7 +73,10 @@ export class QuerySyntaxError extends Error {
 }
 
 /** Characters a bare word may not hold: they would read as syntax. */
-const NEEDS_QUOTES = /[\s"()\\]|^-|^(AND|OR|NOT)$|[:=<>*]/;
+const NEEDS_QUOTES = /[\s"()\\]|^[-~]|^(AND|OR|NOT)$|[:=<>*]/;
+
+/** A similarity or confidence as the query writes it: 0 to 1. */
+export const UNIT_NUMBER = /^(0|1|0?\.\d+|1\.0*|0\.\d*)$/;
 
 function quoted(text: string): string {
   return NEEDS_QUOTES.test(text) || text === '' ? `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"` : text;
@@ -52,6 +101,27 @@ export function printQuery(node: QueryNode): string {
       return `tag:${node.namespace}:*`;
     case 'model-tag':
       return `model-tag:${tagText(node.name)}${node.op === null ? '' : `${node.op}${node.confidence}`}`;
+    case 'type':
+      return `type:${node.type}`;
+    case 'mime':
+      return `mime:${node.mime}`;
+    case 'ext':
+      return `ext:${node.ext}`;
+    case 'measure':
+      return `${node.field}${node.op}${node.amount}${node.unit}`;
+    case 'date':
+      return `${node.field}${node.op}${node.date}`;
+    case 'age':
+      return `${node.field}${node.op}${node.amount}${node.unit}`;
+    case 'hash':
+      return `hash:${node.hex}`;
+    case 'similar':
+      return `similar:${node.entityId}`;
+    case 'semantic':
+      // A number after `~` would read as a minimum similarity.
+      return `~${UNIT_NUMBER.test(node.text) ? `"${node.text}"` : quoted(node.text)}`;
+    case 'min-similarity':
+      return `~${node.value}`;
     case 'not':
       return `NOT ${group(node.operand, 'not')}`;
     case 'and':

@@ -1,5 +1,6 @@
 import { normalizeTagName, normalizeTagValue } from '../services/tag-names';
-import { QuerySyntaxError, type QueryNode } from './query-ast';
+import { QuerySyntaxError, UNIT_NUMBER, type QueryNode } from './query-ast';
+import { fieldTerm, isFieldKey, splitComparison } from './query-fields';
 
 /** Longer queries are refused: a link or a paste of a whole document is not a search. */
 export const MAX_QUERY_LENGTH = 1000;
@@ -114,7 +115,31 @@ function modelTagTerm(chars: readonly TermChar[], at: number): QueryNode {
   return { kind: 'model-tag', name: tagName(chars.slice(0, gt), at), op, confidence };
 }
 
+/** Index of the first unquoted `:`, `<`, `>` or `=`: where a key ends. */
+function keyEnd(chars: readonly TermChar[]): number {
+  return chars.findIndex((ch) => !ch.quoted && ':<>='.includes(ch.c));
+}
+
+/** `~text` (a meaning to match) or `~0.3` (the least similarity those accept). */
+function meaningTerm(chars: readonly TermChar[], start: number): QueryNode {
+  const rest = chars.slice(1);
+  const text = textOf(rest);
+  if (text.trim() === '') throw new QuerySyntaxError('Nothing after "~": write ~"a red bicycle", or ~0.3 for the least similarity', start);
+  if (rest.every((ch) => !ch.quoted) && UNIT_NUMBER.test(text)) return { kind: 'min-similarity', value: Number(text) };
+  return { kind: 'semantic', text };
+}
+
 function term(chars: readonly TermChar[], start: number): QueryNode {
+  if (chars[0]?.c === '~' && !chars[0].quoted) return meaningTerm(chars, start);
+  const end = keyEnd(chars);
+  if (end > 0 && !chars.slice(0, end).some((ch) => ch.quoted)) {
+    const key = textOf(chars.slice(0, end)).toLowerCase();
+    if (isFieldKey(key)) {
+      const afterKey = textOf(chars.slice(end + (chars[end]!.c === ':' ? 1 : 0)));
+      const { op, rest } = splitComparison(afterKey);
+      return fieldTerm(key, op, rest, start + chars.length - rest.length);
+    }
+  }
   const colon = unquotedIndex(chars, ':');
   if (colon < 0) return { kind: 'text', text: textOf(chars) };
   const key = textOf(chars.slice(0, colon));
@@ -141,6 +166,8 @@ export function parseQuery(source: string): QueryNode | null {
   const tokens = tokenize(source);
   let at = 0;
   let terms = 0;
+  /** Where each `~0.3` started, to point at one in the wrong place. */
+  const floors = new Map<QueryNode, number>();
   const peek = () => tokens[at]!;
   const next = () => tokens[at++]!;
 
@@ -188,7 +215,9 @@ export function parseQuery(source: string): QueryNode | null {
     }
     if (token.type === 'term') {
       if (++terms > MAX_TERMS) throw new QuerySyntaxError(`The search has more than ${MAX_TERMS} terms`, token.start);
-      return term(token.chars, token.start);
+      const node = term(token.chars, token.start);
+      if (node.kind === 'min-similarity') floors.set(node, token.start);
+      return node;
     }
     if (token.type === ')') throw new QuerySyntaxError('This parenthesis closes nothing', token.start);
     if (token.type === 'end') throw new QuerySyntaxError('The search ends too early', token.start);
@@ -200,7 +229,24 @@ export function parseQuery(source: string): QueryNode | null {
   const rest = peek();
   if (rest.type === ')') throw new QuerySyntaxError('This parenthesis closes nothing', rest.start);
   if (rest.type !== 'end') throw new QuerySyntaxError('Unexpected text', rest.start);
+  checkSimilarityFloors(query, floors);
   return query;
+}
+
+/** `~0.3` applies to the whole search: once, and never under OR or NOT, where it would mean nothing. */
+function checkSimilarityFloors(query: QueryNode, floors: ReadonlyMap<QueryNode, number>): void {
+  let seen = 0;
+  const visit = (node: QueryNode, nested: boolean) => {
+    if (node.kind === 'min-similarity') {
+      const at = floors.get(node) ?? 0;
+      if (nested)
+        throw new QuerySyntaxError(`~${node.value} sets the least similarity for the whole search: put it outside OR and NOT`, at);
+      if (++seen > 1) throw new QuerySyntaxError('Give the least similarity (~0.3) once', at);
+    } else if (node.kind === 'not') visit(node.operand, true);
+    else if (node.kind === 'or') node.operands.forEach((o) => visit(o, true));
+    else if (node.kind === 'and') node.operands.forEach((o) => visit(o, nested));
+  };
+  visit(query, false);
 }
 
 function startsOperand(token: Token): boolean {

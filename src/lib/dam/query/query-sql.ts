@@ -1,24 +1,28 @@
 import type { SqlExecutor } from '../../db/database';
+import { DamError } from '../errors';
 import { hasAnyModelTagSql, hasAnyTagSql, matchingTagIdsNamed, namespaceTagIds } from '../services/tag-query-service';
 import type { QueryNode } from './query-ast';
+import { fieldReadsFile, fieldSql, isFieldNode, type FieldColumns } from './field-sql';
 
-/** Where the compiled condition finds an asset's id, file name and manual tag ids (`dam_asset_tag_set`). */
-export interface QueryColumns {
-  readonly entity: string;
-  readonly name: string;
+/**
+ * Where the compiled condition finds an asset's id, its file properties row (by alias) and its
+ * manual tag ids (`dam_asset_tag_set`).
+ */
+export interface QueryColumns extends FieldColumns {
   readonly tagIds: string;
 }
 
-/** Whether the query reads the file name (so a count has to join the file properties). */
-export function queryReadsFileName(node: QueryNode): boolean {
+/** Whether the query reads the file properties (so a count has to join them). */
+export function queryReadsFileProperties(node: QueryNode): boolean {
+  if (isFieldNode(node)) return fieldReadsFile(node);
   switch (node.kind) {
     case 'text':
       return true;
     case 'not':
-      return queryReadsFileName(node.operand);
+      return queryReadsFileProperties(node.operand);
     case 'and':
     case 'or':
-      return node.operands.some(queryReadsFileName);
+      return node.operands.some(queryReadsFileProperties);
     default:
       return false;
   }
@@ -28,56 +32,120 @@ function likeEscaped(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The least similarity a `~` term accepts when the search gives none (`~0.3`). */
+export const DEFAULT_MIN_SIMILARITY = 0.3;
+
+/** The vector for a `~` term, as a pgvector literal, and the embedding table it compares with. */
+export interface QueryEmbedding {
+  readonly table: string;
+  readonly vector: string;
+}
+
+export interface QueryContext {
+  /** When ages (`added<7d`) count back from; the time of the search by default. */
+  readonly now?: Date;
+  /** Embeds a `~` term's text with the world's text model; absent where there is none. */
+  readonly embedText?: (text: string) => Promise<QueryEmbedding>;
+}
+
+/** The `~0.3` of a search (the parser allows it only at the top), or null. */
+export function similarityFloor(node: QueryNode): number | null {
+  if (node.kind === 'min-similarity') return node.value;
+  if (node.kind !== 'and') return null;
+  for (const operand of node.operands) {
+    const floor = similarityFloor(operand);
+    if (floor !== null) return floor;
+  }
+  return null;
+}
+
 /**
  * Compiles a parsed query into one SQL condition, appending its values to `params` (never into
  * the SQL text). Tag names are looked up first, each as the ids it matches (the preferred tag,
  * its descendants and their aliases), so a tag term is an overlap of the asset's tag-id array
  * with an id list, and an AND of them one GIN BitmapAnd; an unknown tag is `false`, so
  * `-tag:unknown` matches everything, as it should. Tag values and model tags need the link
- * tables' columns, so those terms are index semi-joins.
+ * tables' columns, so those terms are index semi-joins. A `~` term is embedded first and
+ * compares by cosine distance with every stored text vector of the asset.
  */
-export async function compileQuery(db: SqlExecutor, node: QueryNode, params: unknown[], columns: QueryColumns): Promise<string> {
+export async function compileQuery(
+  db: SqlExecutor,
+  query: QueryNode,
+  params: unknown[],
+  columns: QueryColumns,
+  context: QueryContext = {},
+): Promise<string> {
   const param = (value: unknown) => params.push(value);
-  switch (node.kind) {
-    case 'text':
-      return `coalesce(${columns.name}, '') ILIKE $${param(`%${likeEscaped(node.text)}%`)}`;
-    case 'tag': {
-      const ids = await matchingTagIdsNamed(db, node.name);
-      if (ids.length === 0) return 'false';
-      const tags = param(ids);
-      if (node.value === null) return `${columns.tagIds} && $${tags}::bigint[]`;
-      return hasAnyTagSql(columns.entity, tags, param(node.value));
+  const now = context.now ?? new Date();
+  const maxDistance = 1 - (similarityFloor(query) ?? DEFAULT_MIN_SIMILARITY);
+  const compile = async (node: QueryNode): Promise<string> => {
+    if (isFieldNode(node)) return fieldSql(node, columns, param, now);
+    switch (node.kind) {
+      case 'text':
+        return `coalesce(${columns.file}.original_filename, '') ILIKE $${param(`%${likeEscaped(node.text)}%`)}`;
+      case 'tag': {
+        const ids = await matchingTagIdsNamed(db, node.name);
+        if (ids.length === 0) return 'false';
+        const tags = param(ids);
+        if (node.value === null) return `${columns.tagIds} && $${tags}::bigint[]`;
+        return hasAnyTagSql(columns.entity, tags, param(node.value));
+      }
+      case 'namespace': {
+        const ids = await namespaceTagIds(db, node.namespace);
+        return ids.length === 0 ? 'false' : `${columns.tagIds} && $${param(ids)}::bigint[]`;
+      }
+      case 'model-tag': {
+        const ids = await matchingTagIdsNamed(db, node.name);
+        if (ids.length === 0) return 'false';
+        const tags = param(ids);
+        return hasAnyModelTagSql(columns.entity, tags, node.op === null ? undefined : { op: node.op, param: param(node.confidence) });
+      }
+      case 'semantic': {
+        if (!context.embedText)
+          throw new DamError('ModelUnavailableError', 'Search by meaning (~"…") needs a text model, and this world has none');
+        const { table, vector } = await context.embedText(node.text);
+        // A distance bound, not a nearest-neighbour LIMIT: every asset that close matches, so the
+        // count is exact (a scan of the vectors; HNSW answers only "the nearest k").
+        return `${columns.entity} IN (SELECT v.entity_id FROM ${table} v
+          WHERE (v.embedding_vector <=> $${param(vector)}::vector) <= $${param(maxDistance)}::double precision)`;
+      }
+      case 'min-similarity':
+        return 'true';
+      case 'not':
+        // Not `NOT (…)`: a term on a missing value (no media type, no name) is NULL, and the
+        // negation of "is an image" must hold for a file whose type is unknown.
+        return `(${await compile(node.operand)}) IS NOT TRUE`;
+      case 'and':
+      case 'or': {
+        const parts: string[] = [];
+        for (const operand of node.operands) parts.push(`(${await compile(operand)})`);
+        return parts.join(node.kind === 'and' ? ' AND ' : ' OR ');
+      }
     }
-    case 'namespace': {
-      const ids = await namespaceTagIds(db, node.namespace);
-      return ids.length === 0 ? 'false' : `${columns.tagIds} && $${param(ids)}::bigint[]`;
-    }
-    case 'model-tag': {
-      const ids = await matchingTagIdsNamed(db, node.name);
-      if (ids.length === 0) return 'false';
-      const tags = param(ids);
-      return hasAnyModelTagSql(columns.entity, tags, node.op === null ? undefined : { op: node.op, param: param(node.confidence) });
-    }
-    case 'not':
-      return `NOT (${await compileQuery(db, node.operand, params, columns)})`;
-    case 'and':
-    case 'or': {
-      const parts: string[] = [];
-      for (const operand of node.operands) parts.push(`(${await compileQuery(db, operand, params, columns)})`);
-      return parts.join(node.kind === 'and' ? ' AND ' : ' OR ');
-    }
-  }
+  };
+  return compile(query);
 }
 
 /** Which of `ids` the query matches (one statement). */
-export async function entitiesMatching(db: SqlExecutor, node: QueryNode, ids: readonly number[]): Promise<Set<number>> {
+export async function entitiesMatching(
+  db: SqlExecutor,
+  node: QueryNode,
+  ids: readonly number[],
+  context: QueryContext = {},
+): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const params: unknown[] = [ids];
-  const condition = await compileQuery(db, node, params, {
-    entity: 'e.id',
-    name: 'p.original_filename',
-    tagIds: `coalesce(s.tag_ids, '{}'::bigint[])`,
-  });
+  const condition = await compileQuery(
+    db,
+    node,
+    params,
+    {
+      entity: 'e.id',
+      file: 'p',
+      tagIds: `coalesce(s.tag_ids, '{}'::bigint[])`,
+    },
+    context,
+  );
   const { rows } = await db.query<{ id: number }>(
     `SELECT e.id FROM entities e LEFT JOIN component_file_properties p ON p.entity_id = e.id
       LEFT JOIN dam_asset_tag_set s ON s.entity_id = e.id

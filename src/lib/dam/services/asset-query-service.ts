@@ -1,23 +1,13 @@
-import type { AssetCard, AssetKind, AssetPage, AssetQuery } from '../../api/dam-api';
+import { ASSET_KINDS, type AssetCard, type AssetPage, type AssetQuery } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
 import { QuerySyntaxError, type QueryNode } from '../query/query-ast';
 import { parseQuery } from '../query/query-parser';
-import { compileQuery, queryReadsFileName } from '../query/query-sql';
+import { compileQuery, queryReadsFileProperties, type QueryContext } from '../query/query-sql';
+import { kindSql } from '../query/field-sql';
 import { DamError } from '../errors';
 import { assetKindOf } from '../media/asset-kind';
 
 const MAX_PAGE = 500;
-
-/** SQL conditions on `p.mime_type` for each kind, mirroring `assetKindOf`. */
-const KIND_SQL: Readonly<Record<AssetKind, string>> = Object.freeze({
-  image: `(p.mime_type LIKE 'image/%' AND p.mime_type <> 'image/svg+xml')`,
-  audio: `p.mime_type LIKE 'audio/%'`,
-  video: `p.mime_type LIKE 'video/%'`,
-  pdf: `p.mime_type = 'application/pdf'`,
-  archive: `p.mime_type IN ('application/zip', 'application/x-zip-compressed')`,
-  other: `NOT (p.mime_type IS NOT NULL AND (p.mime_type LIKE 'image/%' AND p.mime_type <> 'image/svg+xml' OR p.mime_type LIKE 'audio/%'
-           OR p.mime_type LIKE 'video/%' OR p.mime_type IN ('application/pdf', 'application/zip', 'application/x-zip-compressed')))`,
-});
 
 /**
  * Sort keys, over the asset id column `id`, the file properties `p` and the EXIF `x`; ties break
@@ -79,7 +69,7 @@ function toCard(row: CardRow): AssetCard {
 
 /** One page of the library's files (entities with file properties), filtered and sorted. */
 /** Where compiled queries find an asset's id and name in these statements. */
-const COLUMNS = { entity: 's.entity_id', name: 'p.original_filename', tagIds: 's.tag_ids' } as const;
+const COLUMNS = { entity: 's.entity_id', file: 'p', tagIds: 's.tag_ids' } as const;
 
 /** `parseQuery`, its syntax errors as the user's InvalidQueryError. */
 export function parseSearch(search: string): QueryNode | null {
@@ -91,22 +81,22 @@ export function parseSearch(search: string): QueryNode | null {
   }
 }
 
-export async function listAssets(db: SqlExecutor, query: AssetQuery = {}): Promise<AssetPage> {
+export async function listAssets(db: SqlExecutor, query: AssetQuery = {}, context: QueryContext = {}): Promise<AssetPage> {
   const where: string[] = [];
   const params: unknown[] = [];
   let readsFile = Boolean(query.kind || query.nameContains);
-  if (query.kind) where.push(KIND_SQL[query.kind] ?? 'false');
+  if (query.kind) where.push(ASSET_KINDS.includes(query.kind) ? kindSql(query.kind, 'p.mime_type') : 'false');
   if (query.nameContains) {
     params.push(`%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(`p.original_filename ILIKE $${params.length}`);
   }
   // An unknown tag compiles to `false`: no matches.
-  if (query.tag !== undefined) where.push(await compileQuery(db, { kind: 'tag', name: query.tag, value: null }, params, COLUMNS));
+  if (query.tag !== undefined) where.push(await compileQuery(db, { kind: 'tag', name: query.tag, value: null }, params, COLUMNS, context));
   if (query.search !== undefined) {
     const parsed = parseSearch(query.search);
     if (parsed) {
-      where.push(await compileQuery(db, parsed, params, COLUMNS));
-      readsFile ||= queryReadsFileName(parsed);
+      where.push(await compileQuery(db, parsed, params, COLUMNS, context));
+      readsFile ||= queryReadsFileProperties(parsed);
     }
   }
   const sort = query.sort && query.sort in SORT_SQL ? query.sort : 'added';

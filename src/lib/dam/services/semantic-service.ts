@@ -5,7 +5,8 @@ import type { TextEmbedder } from '../../ml/model-types';
 import { getEmbeddingModelInfo } from '../models/embedding-model-registry';
 import { collectTextFields, type TextField } from './text-fields';
 import { augmentTextFieldsWithTags, type TagAugmentation } from './text-tag-augmentation';
-import { assertTextEmbedderFits } from './text-model-choice';
+import type { QueryEmbedding } from '../query/query-sql';
+import { assertTextEmbedderFits, chooseTextModel, getTextEmbedder } from './text-model-choice';
 
 /*
  * Semantic text search (seeds §2.5, SEED-BEHAVIOURS "Semantic search"). Services take the
@@ -31,6 +32,17 @@ export interface SemanticSearchOptions {
 
 function vectorLiteral(v: ArrayLike<number>): string {
   return `[${Array.from(v).join(',')}]`;
+}
+
+/**
+ * A search's `~` text as a vector of the world's text model (`chooseTextModel`), with the table
+ * holding that model's vectors, for `compileQuery`.
+ */
+export async function embedQueryText(models: ModelExecutionManager, text: string): Promise<QueryEmbedding> {
+  const model = await chooseTextModel(models);
+  const [vector] = await (await getTextEmbedder(models, model)).embed([text]);
+  if (!vector) throw new Error(`${model} gave no vector for the search`);
+  return { table: getEmbeddingModelInfo(model).component.table, vector: vectorLiteral(vector) };
 }
 
 /** Embeds texts the model is given with the fields they came from; empty input, no call. */

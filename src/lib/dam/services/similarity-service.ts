@@ -8,7 +8,11 @@ export interface SimilarEntity {
   readonly distance: number;
 }
 
-const HASH_TABLES = ['component_image_perceptual_phash', 'component_image_perceptual_ahash', 'component_image_perceptual_dhash'] as const;
+export const PERCEPTUAL_HASH_TABLES = [
+  'component_image_perceptual_phash',
+  'component_image_perceptual_ahash',
+  'component_image_perceptual_dhash',
+] as const;
 
 /**
  * Images whose pHash, aHash or dHash is within `threshold` bits (Hamming distance) of the
@@ -23,7 +27,7 @@ export async function findSimilarImages(
 ): Promise<SimilarEntity[]> {
   const threshold = Math.max(0, Math.min(64, Math.floor(options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD)));
   const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 50)));
-  const distances = HASH_TABLES.map(
+  const distances = PERCEPTUAL_HASH_TABLES.map(
     (table) => `SELECT o.entity_id, bit_count((o.hash_value # q.hash_value)::bit(64))::int AS distance
       FROM ${table} q JOIN ${table} o ON o.entity_id <> q.entity_id WHERE q.entity_id = $1`,
   ).join(' UNION ALL ');

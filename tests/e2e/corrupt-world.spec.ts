@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addNamedEntity, createWorldInUi, openApp } from './app';
 
 const PG_CONTROL_DAMAGE = 0x5a;

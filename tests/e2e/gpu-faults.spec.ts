@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
 import { bundleProbe } from './probes/bundle-probe';
 import { runInWorker } from './probes/run-in-worker';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { openApp } from './app';
 
 const MEDIA = join(import.meta.dirname, '../fixtures/media');

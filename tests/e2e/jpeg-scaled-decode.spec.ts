@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { bundleProbe } from './probes/bundle-probe';
 import type { JpegDecodeProbe } from './probes/jpeg-decode-probe';
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addNamedEntity, openApp } from './app';
 
 test.use({ serviceWorkers: 'allow' });

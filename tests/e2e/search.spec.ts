@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addNamedEntity, openApp } from './app';
 
 test('a file-name search link reproduces the search, and searching updates the link', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addNamedEntity, openApp } from './app';
 
 test('tag an asset by keyboard, with autocomplete, then remove it', async ({ page }) => {

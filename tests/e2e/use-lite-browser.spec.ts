@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { bundleProbe } from './probes/bundle-probe';
 import { runInWorker } from './probes/run-in-worker';
 import type { UseLiteProbe, UseLiteProbeRequest } from './probes/use-lite-probe';

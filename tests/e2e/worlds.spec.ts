@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addNamedEntity, createWorldInUi, openApp } from './app';
 
 for (const store of ['opfs-ahp', 'idb'] as const) {

@@ -1,7 +1,9 @@
 import { expect, test } from './fixtures';
 import { addNamedEntity, openApp } from './app';
 
-test('a file-name search link reproduces the search, and searching updates the link', async ({ page }) => {
+test('a file-name search link reproduces the search, searching updates the link, and a saved search counts new matches', async ({
+  page,
+}) => {
   await openApp(page);
   await addNamedEntity(page, 'beach-2024.jpg');
   await addNamedEntity(page, 'mountain.jpg');
@@ -16,4 +18,36 @@ test('a file-name search link reproduces the search, and searching updates the l
   await box.press('Enter');
   await expect(page).toHaveURL(/\/search\?q=\.jpg&mode=name$/);
   await expect(page.getByText('2 matches for “.jpg”')).toBeVisible();
+
+  // Saved, it is listed with no badge; a new match shows as one until the search is seen again.
+  await page.getByLabel('Save this search as').fill('Pictures');
+  await page.getByRole('button', { name: 'Save search' }).click();
+  await expect(page.getByText('Saved as “Pictures”.')).toBeVisible();
+  const saved = page.getByRole('navigation', { name: 'Saved searches' }).getByRole('link', { name: /^Pictures/ });
+  await expect(saved).toBeVisible();
+  await expect(saved.getByTestId('saved-search-badge')).toHaveCount(0);
+  await addNamedEntity(page, 'forest.jpg');
+  await addNamedEntity(page, 'notes.txt');
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  await expect(saved.getByTestId('saved-search-badge')).toHaveText('1 new');
+  await saved.click();
+  await expect(page.getByText('3 matches for “.jpg”')).toBeVisible();
+  await expect(saved.getByTestId('saved-search-badge')).toHaveCount(0);
+  // The name is taken now: a clear error, and still one saved search.
+  await page.getByLabel('Save this search as').fill('pictures');
+  await page.getByRole('button', { name: 'Save search' }).click();
+  await expect(page.getByText('There is already a saved search called "pictures"')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Saved searches' }).getByRole('link')).toHaveCount(1);
+
+  // Hostile links: a note, a safe search, and nothing in them runs.
+  await page.goto(`/search?q=${'x'.repeat(5000)}&mode=name`);
+  await expect(page.getByText('5,000 characters long, more than the 1000 a search may have')).toBeVisible({ timeout: 60_000 });
+  const img = '<img src=x onerror="window.pwned=1">';
+  await page.goto(`/search?q=${encodeURIComponent(img)}&mode=name&evil=1&sort=1%3B%20DROP%20TABLE%20entities`);
+  await expect(page.getByText(`0 matches for “${img}”`)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('which were ignored: evil.')).toBeVisible();
+  await expect(page.getByText('unknown order; results are newest first')).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  await page.goto('/search?q=.jpg&mode=name');
+  await expect(page.getByText('3 matches for “.jpg”')).toBeVisible({ timeout: 60_000 });
 });

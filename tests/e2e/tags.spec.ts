@@ -78,12 +78,13 @@ test('bulk-tag three assets, make an alias, and a tag link shows the same assets
   await expect(other.getByRole('link', { name: 'feline' })).toBeVisible();
 
   // The search box takes tag terms: the alias finds the preferred tag's assets, and the link
-  // holds the query.
+  // holds the query and the order.
   await other.getByRole('link', { name: 'Search' }).click();
   const box = other.getByRole('searchbox', { name: 'Search' });
   await box.fill('tag:feline');
+  await other.getByLabel('Sort by').selectOption('name');
   await box.press('Enter');
-  await expect(other).toHaveURL(/\/search\?q=tag%3Afeline&/);
+  await expect(other).toHaveURL(/\/search\?q=tag%3Afeline&sort=name$/);
   await expect(other.getByText('3 matches for “tag:feline”')).toBeVisible();
   await expect(other.getByTestId('search-assets').getByRole('link')).toHaveText(['cat-1.jpg', 'cat-2.jpg', 'cat-3.jpg']);
   await box.fill('-tag:cat');

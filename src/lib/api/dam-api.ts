@@ -5,8 +5,10 @@
  */
 
 import type { ModelDevice, ModelStatus, SemanticSearchResult } from './semantic-types';
+import type { SavedSearch, SavedSearchInput } from './search-types';
 import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
 
+export type * from './search-types';
 export type * from './semantic-types';
 export type * from './tag-types';
 
@@ -268,7 +270,10 @@ export type DamErrorName =
   | 'TagExistsError'
   | 'TagScopeError'
   | 'TagValueNotAllowedError'
-  | 'TagCycleError';
+  | 'TagCycleError'
+  | 'InvalidSavedSearchError'
+  | 'SavedSearchExistsError'
+  | 'SavedSearchNotFoundError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;
@@ -370,6 +375,13 @@ export interface DamApi {
     readonly enabled: boolean;
     readonly model?: string;
   }): Promise<AutoTaggingStatus & { readonly marked: number }>;
+  /** The world's saved searches by name, each with how many matches arrived since it was last opened. */
+  savedSearches(): Promise<SavedSearch[]>;
+  /** Saves a search by name (SavedSearchExistsError if taken); its matches so far count as seen. */
+  saveSearch(search: SavedSearchInput): Promise<SavedSearch>;
+  /** Its current matches count as seen: the badge goes. */
+  markSavedSearchSeen(id: number): Promise<SavedSearch>;
+  deleteSavedSearch(id: number): Promise<boolean>;
   duplicateReport(options?: { threshold?: number }): Promise<DuplicateReport>;
   /** Keeps `keepId` and deletes the other entities (exact duplicates: keeps one location). */
   keepOne(keepId: number, others: readonly number[]): Promise<{ readonly deleted: number }>;

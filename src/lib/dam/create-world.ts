@@ -3,10 +3,11 @@ import { World, type Plugin, type ResourceManager, type WorldConfig } from '../e
 import { corePlugin } from './plugins/core-plugin';
 import { mediaPlugin } from './plugins/media-plugin';
 import { semanticPlugin } from './plugins/semantic-plugin';
+import { searchPlugin } from './plugins/search-plugin';
 import { taggingPlugin } from './plugins/tagging-plugin';
 
 /** The plugins every DAM world has. Later capabilities add theirs here. */
-export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin, taggingPlugin, semanticPlugin];
+export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin, taggingPlugin, semanticPlugin, searchPlugin];
 
 /** Builds and starts a DAM world on an open database: plugins, migrations, schema check. */
 export async function createDamWorld(

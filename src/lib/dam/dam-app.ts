@@ -14,6 +14,8 @@ import type {
   IngestStatus,
   ModelDevice,
   ModelStatus,
+  SavedSearch,
+  SavedSearchInput,
   SemanticSearchResult,
   SimilarImage,
   TagConceptOptions,
@@ -56,6 +58,7 @@ const MAX_FILTERED_TOP_N = 500;
 import * as tags from './tag-operations';
 import { entitiesMatching, type QueryContext } from './query/query-sql';
 import { embedQueryText } from './services/semantic-service';
+import * as savedSearchService from './services/saved-search-service';
 import { splitMeaningQuery } from './query/meaning-split';
 import { WorldHost } from './world-host';
 
@@ -355,6 +358,22 @@ export class DamApp extends WorldHost implements DamApi {
   private modelResources(): ModelResources {
     const resources = this.platform.globalResources;
     return { models: resources.get(ModelExecutionManager), store: resources.get(ModelStore), downloads: resources.get(ModelDownloads) };
+  }
+
+  savedSearches(): Promise<SavedSearch[]> {
+    return savedSearchService.listSavedSearches(this.requireOpen().db, this.queryContext());
+  }
+
+  saveSearch(search: SavedSearchInput): Promise<SavedSearch> {
+    return savedSearchService.saveSearch(this.requireOpen().db, search, this.queryContext());
+  }
+
+  markSavedSearchSeen(id: number): Promise<SavedSearch> {
+    return savedSearchService.markSavedSearchSeen(this.requireOpen().db, id, this.queryContext());
+  }
+
+  deleteSavedSearch(id: number): Promise<boolean> {
+    return savedSearchService.deleteSavedSearch(this.requireOpen().db, id);
   }
 
   async duplicateReport(options: { threshold?: number } = {}): Promise<DuplicateReport> {

@@ -41,6 +41,7 @@ describe('DamApp on disk', () => {
       '0007_auto_tagging',
       '0008_tag_search_indexes',
       '0009_asset_tag_sets',
+      '0010_saved_searches',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -81,7 +81,14 @@ export function parseSearch(search: string): QueryNode | null {
   }
 }
 
-export async function listAssets(db: SqlExecutor, query: AssetQuery = {}, context: QueryContext = {}): Promise<AssetPage> {
+/** An asset query's filter as SQL over `dam_asset_tag_set s` (and `p`, when `readsFile`). */
+interface AssetFilter {
+  readonly where: string[];
+  readonly params: unknown[];
+  readonly readsFile: boolean;
+}
+
+async function assetFilter(db: SqlExecutor, query: AssetQuery, context: QueryContext): Promise<AssetFilter> {
   const where: string[] = [];
   const params: unknown[] = [];
   let readsFile = Boolean(query.kind || query.nameContains);
@@ -99,18 +106,38 @@ export async function listAssets(db: SqlExecutor, query: AssetQuery = {}, contex
       readsFile ||= queryReadsFileProperties(parsed);
     }
   }
+  return { where, params, readsFile };
+}
+
+// Every asset has one tag-set row (kept by triggers): a filter runs over that table, joined to
+// what its terms and the sort read and nothing more.
+const FILE_JOIN = 'JOIN component_file_properties p ON p.entity_id = s.entity_id';
+
+const countSql = (filter: AssetFilter, whereSql: string) =>
+  `SELECT count(*)::int AS n FROM dam_asset_tag_set s ${filter.readsFile ? FILE_JOIN : ''} ${whereSql}`;
+
+/** How many assets match, counting only those with an id above `afterEntityId` when given. */
+export async function countAssets(db: SqlExecutor, query: AssetQuery, context: QueryContext = {}, afterEntityId?: number): Promise<number> {
+  const filter = await assetFilter(db, query, context);
+  const { where, params } = filter;
+  if (afterEntityId !== undefined) where.push(`s.entity_id > $${params.push(afterEntityId)}`);
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const { rows } = await db.query<{ n: number }>(countSql(filter, whereSql), params);
+  return rows[0]?.n ?? 0;
+}
+
+export async function listAssets(db: SqlExecutor, query: AssetQuery = {}, context: QueryContext = {}): Promise<AssetPage> {
+  const filter = await assetFilter(db, query, context);
+  const { where, params, readsFile } = filter;
   const sort = query.sort && query.sort in SORT_SQL ? query.sort : 'added';
   const descending = query.descending ?? sort !== 'name';
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(query.limit ?? 100)));
   const offset = Math.max(0, Math.floor(query.offset ?? 0));
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  // Every asset has one tag-set row (kept by triggers): the filter runs over that table, joined
-  // to what its terms and the sort read and nothing more.
-  const fileJoin = 'JOIN component_file_properties p ON p.entity_id = s.entity_id';
-  const matching = `FROM dam_asset_tag_set s ${readsFile || sort === 'name' || sort === 'size' ? fileJoin : ''}
+  const matching = `FROM dam_asset_tag_set s ${readsFile || sort === 'name' || sort === 'size' ? FILE_JOIN : ''}
     ${sort === 'taken' ? 'LEFT JOIN component_exif_metadata x ON x.entity_id = s.entity_id' : ''} ${whereSql}`;
   const [count, page] = [
-    await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dam_asset_tag_set s ${readsFile ? fileJoin : ''} ${whereSql}`, params),
+    await db.query<{ n: number }>(countSql(filter, whereSql), params),
     // The page's ids first, then the cards of those alone: joining every card table before the
     // LIMIT made a 3-tag page at 100k assets three times slower.
     await db.query<CardRow>(

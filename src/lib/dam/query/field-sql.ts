@@ -1,4 +1,5 @@
 import type { AssetKind } from '../../api/dam-api';
+import { likeEscaped } from '../../db/sql';
 import type { Comparison, QueryNode } from './query-ast';
 import { AGE_UNIT_HOURS, DURATION_UNITS, SIZE_UNITS } from './query-fields';
 import { DEFAULT_SIMILARITY_THRESHOLD, PERCEPTUAL_HASH_TABLES } from '../services/similarity-service';
@@ -31,10 +32,6 @@ export function kindSql(kind: AssetKind, mime: string): string {
       return `NOT (${mime} IS NOT NULL AND (${image} OR ${mime} LIKE 'audio/%' OR ${mime} LIKE 'video/%'
         OR ${mime} IN ('application/pdf', 'application/zip', 'application/x-zip-compressed')))`;
   }
-}
-
-function likeEscaped(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 const HASH_TABLES: Readonly<Record<number, readonly string[]>> = {

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../db/database';
+import { likeEscaped } from '../../db/sql';
 import { DamError } from '../errors';
 import { hasAnyModelTagSql, hasAnyTagSql, matchingTagIdsNamed, namespaceTagIds } from '../services/tag-query-service';
 import type { QueryNode } from './query-ast';
@@ -26,10 +27,6 @@ export function queryReadsFileProperties(node: QueryNode): boolean {
     default:
       return false;
   }
-}
-
-function likeEscaped(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** The least similarity a `~` term accepts when the search gives none (`~0.3`). */

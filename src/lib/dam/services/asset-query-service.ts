@@ -1,4 +1,5 @@
 import { ASSET_KINDS, type AssetCard, type AssetPage, type AssetQuery } from '../../api/dam-api';
+import { likeEscaped } from '../../db/sql';
 import type { SqlExecutor } from '../../db/database';
 import { QuerySyntaxError, type QueryNode } from '../query/query-ast';
 import { parseQuery } from '../query/query-parser';
@@ -94,7 +95,7 @@ async function assetFilter(db: SqlExecutor, query: AssetQuery, context: QueryCon
   let readsFile = Boolean(query.kind || query.nameContains);
   if (query.kind) where.push(ASSET_KINDS.includes(query.kind) ? kindSql(query.kind, 'p.mime_type') : 'false');
   if (query.nameContains) {
-    params.push(`%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(`%${likeEscaped(query.nameContains)}%`);
     where.push(`p.original_filename ILIKE $${params.length}`);
   }
   // An unknown tag compiles to `false`: no matches.

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../db/database';
+import { likeEscaped } from '../../db/sql';
 import type { ComponentView, EntityListOptions, EntitySummary, EntityView } from '../../api/dam-api';
 import { ecs, type ComponentType, type EntityId, type StoredComponent } from '../../ecs';
 import { toHex } from './hash-service';
@@ -41,7 +42,7 @@ export async function getEntityView(
 
 /** `%`, `_` and `\` are literal in a name search, not LIKE wildcards. */
 function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${likeEscaped(text)}%`;
 }
 
 /** A page of entities in id order, labelled by original file name where there is one. */

@@ -1,4 +1,5 @@
 import type { EntityTags, TagDetail, TagSummary } from '../../api/dam-api';
+import { likeEscaped } from '../../db/sql';
 import type { SqlExecutor } from '../../db/database';
 import { normalizeTagName, normalizeTagValue, splitTagName } from './tag-names';
 import { impliedTagNames } from './tag-relations-service';
@@ -109,7 +110,7 @@ export async function listTags(
   const raw = options.prefix?.trim() ?? '';
   let prefix = '';
   if (raw !== '') prefix = raw.endsWith(':') ? `${normalizeTagName(`${raw}x`).slice(0, -1)}` : normalizeTagName(raw);
-  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `${likeEscaped(prefix)}%`;
   const { rows } = await db.query<{ tag_name: string; display: string; allow_values: boolean; uses: number }>(
     `SELECT c.tag_name, ${DISPLAY_NAME} AS display, c.allow_values,
             (SELECT count(DISTINCT l.entity_id) FROM component_entity_tag_link l WHERE l.tag_concept_entity_id = c.entity_id) AS uses
@@ -158,7 +159,7 @@ export async function getTagDetail(db: SqlExecutor, name: string): Promise<TagDe
 
 /** The tags whose names start with `namespace:`. */
 export async function namespaceTagIds(db: SqlExecutor, namespace: string): Promise<number[]> {
-  const pattern = `${namespace.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
+  const pattern = `${likeEscaped(namespace)}:%`;
   const { rows } = await db.query<{ id: number }>('SELECT entity_id AS id FROM component_tag_concept WHERE tag_name LIKE $1', [pattern]);
   return rows.map((r) => Number(r.id));
 }

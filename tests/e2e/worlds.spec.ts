@@ -64,10 +64,10 @@ test('switching worlds shows each world its own entities', async ({ page }) => {
 
 test('an invalid or duplicate world name gets a clear error and creates nothing', async ({ page }) => {
   await openApp(page, '/worlds');
-  await page.getByLabel('Name').fill('My Photos!');
+  await page.getByLabel('Name', { exact: true }).fill('My Photos!');
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('alert')).toContainText('not a valid world name');
-  await page.getByLabel('Name').fill('default');
+  await page.getByLabel('Name', { exact: true }).fill('default');
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('alert')).toContainText('already exists');
   const names = await page.evaluate(async () => (await globalThis.damApi!.listWorlds()).map((w) => w.name));

@@ -7,10 +7,19 @@
 import type { ModelDevice, ModelStatus, SemanticSearchResult } from './semantic-types';
 import type { SavedSearch, SavedSearchInput } from './search-types';
 import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
+import type {
+  BackupStatus,
+  WorldArchiveProgress,
+  WorldExportResult,
+  WorldImportResult,
+  WorldSplitResult,
+  WorldTransferResult,
+} from './world-types';
 
 export type * from './search-types';
 export type * from './semantic-types';
 export type * from './tag-types';
+export type * from './world-types';
 
 export type StoreKind = 'idb' | 'opfs-ahp' | 'memfs2opfs' | 'memory' | 'directory';
 
@@ -273,7 +282,9 @@ export type DamErrorName =
   | 'TagCycleError'
   | 'InvalidSavedSearchError'
   | 'SavedSearchExistsError'
-  | 'SavedSearchNotFoundError';
+  | 'SavedSearchNotFoundError'
+  | 'DamagedArchiveError'
+  | 'BlobIntegrityError';
 
 export interface DamApi {
   listWorlds(): Promise<WorldSummary[]>;
@@ -393,4 +404,24 @@ export interface DamApi {
   storageReport(): Promise<StorageReport>;
   /** The raw files of a world's database, zipped, for a world that cannot be opened. */
   exportWorldRaw(name: string): Promise<RawExport>;
+  /** The open world as one archive: its database dump, every blob, and a manifest of SHA-256s. */
+  exportWorld(onProgress?: (progress: WorldArchiveProgress) => void): Promise<WorldExportResult>;
+  /** When the open world was last exported, for the backup reminder. */
+  backupStatus(): Promise<BackupStatus>;
+  /**
+   * A new world from an archive, checked in full first (DamagedArchiveError, nothing written,
+   * when any part fails its checksum). It becomes the current world.
+   */
+  importWorld(
+    archive: Blob,
+    options?: { readonly name?: string; readonly store?: StoreKind },
+    onProgress?: (progress: WorldArchiveProgress) => void,
+  ): Promise<WorldImportResult>;
+  /** Copies another world or an archive into the open world: new assets only, tags joined by name. */
+  mergeWorld(
+    source: { readonly world: string } | { readonly archive: Blob },
+    onProgress?: (progress: WorldArchiveProgress) => void,
+  ): Promise<WorldTransferResult>;
+  /** A new world with the open world's assets that match the query; `move` also removes them here. */
+  splitWorld(options: { readonly query: string; readonly name: string; readonly move?: boolean }): Promise<WorldSplitResult>;
 }

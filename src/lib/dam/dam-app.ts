@@ -24,6 +24,7 @@ import type {
 import type { SqlExecutor } from '../db/database';
 import { componentFromInput, ecs, EventHandlingError, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
 import { DamError } from './errors';
+import { WorldArchiveHost } from './world-archive-host';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
 import { getAssetDetail } from './services/asset-detail-service';
@@ -60,13 +61,12 @@ import { entitiesMatching, type QueryContext } from './query/query-sql';
 import { embedQueryText } from './services/semantic-service';
 import * as savedSearchService from './services/saved-search-service';
 import { splitMeaningQuery } from './query/meaning-split';
-import { WorldHost } from './world-host';
 
 /**
  * The DAM application behind the `DamApi`: the worlds (`WorldHost`) and the operations the UI
  * may ask for on the open world's entities, files and assets.
  */
-export class DamApp extends WorldHost implements DamApi {
+export class DamApp extends WorldArchiveHost implements DamApi {
   async createEntity(components: readonly ComponentInput[]): Promise<EntityView> {
     const world = this.requireOpen();
     const instances = components.map((c) => this.toInstance(world, c));
@@ -350,6 +350,10 @@ export class DamApp extends WorldHost implements DamApi {
   }
 
   /** What a search's `~` terms need: the world's text model, through the shared manager. */
+  override splitWorld(options: { readonly query: string; readonly name: string; readonly move?: boolean }) {
+    return super.splitWorld({ ...options, context: this.queryContext() });
+  }
+
   private queryContext(): QueryContext {
     const { models } = this.modelResources();
     return { embedText: (text) => embedQueryText(models, text) };

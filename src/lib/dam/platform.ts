@@ -29,9 +29,10 @@ export interface Platform {
   databaseUrl(worldName: string, store: StoreKind): string;
   /**
    * Opens the world's database. `fresh` says the world is being created, so its store is empty
-   * and may start from a prepared template instead of running initdb.
+   * and may start from a prepared template instead of running initdb, or from `dataDir` (a
+   * world's dump, when one is imported).
    */
-  openDatabase(record: WorldRecord, options?: { fresh?: boolean }): Promise<Database>;
+  openDatabase(record: WorldRecord, options?: { fresh?: boolean; dataDir?: Blob }): Promise<Database>;
   /** Deletes the world's database, its blobs and its ingest queue. */
   deleteDatabase(record: WorldRecord): Promise<void>;
   /** The world's content-addressed blob store. */

@@ -25,7 +25,7 @@ export interface OpenWorld {
  */
 export class WorldHost {
   protected open: OpenWorld | null = null;
-  private readonly lifecycle = new SerialQueue();
+  protected readonly lifecycle = new SerialQueue();
 
   constructor(protected readonly platform: Platform) {}
 
@@ -34,48 +34,75 @@ export class WorldHost {
   }
 
   createWorld(name: string, options: { store?: StoreKind } = {}): Promise<WorldSummary> {
-    return this.lifecycle.run(async () => {
-      try {
-        assertValidWorldName(name);
-      } catch (error) {
-        if (error instanceof InvalidWorldNameError) throw new DamError('InvalidWorldNameError', error.message);
-        throw error;
+    return this.lifecycle.run(() => this.buildWorld(name, { store: options.store, makeCurrent: true }));
+  }
+
+  /**
+   * Makes a new world: its database (from the template, or from `dataDir`, a dump being
+   * imported), then `fill` (blobs, copied rows), and only then its catalog entry, so a failure
+   * anywhere leaves nothing behind. The new world becomes current, or is closed again.
+   * Call inside `lifecycle`.
+   */
+  protected async buildWorld(
+    name: string,
+    options: {
+      store?: StoreKind;
+      dataDir?: Blob;
+      fill?: (world: World, blobs: BlobStore) => Promise<void>;
+      makeCurrent: boolean;
+    },
+  ): Promise<WorldRecord> {
+    try {
+      assertValidWorldName(name);
+    } catch (error) {
+      if (error instanceof InvalidWorldNameError) throw new DamError('InvalidWorldNameError', error.message);
+      throw error;
+    }
+    if (await this.platform.catalog.get(name)) throw new DamError('WorldExistsError', `A world named "${name}" already exists`);
+    const store = options.store ?? this.platform.defaultStore;
+    const record: WorldRecord = {
+      name,
+      store,
+      databaseUrl: this.platform.databaseUrl(name, store),
+      createdAt: new Date().toISOString(),
+    };
+    const release = await this.platform.lockWorld(name);
+    let world: World | undefined;
+    let blobs: BlobStore | undefined;
+    const abandon = async () => {
+      await world?.close().catch(() => undefined);
+      blobs?.close();
+      release();
+      await this.platform.deleteDatabase(record).catch(() => undefined);
+    };
+    try {
+      const db = await this.platform.openDatabase(record, { fresh: true, dataDir: options.dataDir });
+      world = await createDamWorld({ name, databaseUrl: record.databaseUrl }, db, { globalResources: this.platform.globalResources });
+    } catch (error) {
+      await abandon();
+      throw new DamError('WorldOpenError', `Could not create the world "${name}": ${messageOf(error)}`, { cause: error });
+    }
+    try {
+      if (options.fill) {
+        blobs = this.platform.openBlobStore(record);
+        await options.fill(world, blobs);
+        await world.db.flush();
       }
-      if (await this.platform.catalog.get(name)) throw new DamError('WorldExistsError', `A world named "${name}" already exists`);
-      const store = options.store ?? this.platform.defaultStore;
-      const record: WorldRecord = {
-        name,
-        store,
-        databaseUrl: this.platform.databaseUrl(name, store),
-        createdAt: new Date().toISOString(),
-      };
-      // Create the database before listing the world, so a failed create leaves nothing behind.
-      const release = await this.platform.lockWorld(name);
-      const abandon = async (world?: World) => {
-        await world?.close().catch(() => undefined);
-        release();
-        await this.platform.deleteDatabase(record).catch(() => undefined);
-      };
-      let world: World;
-      try {
-        const db = await this.platform.openDatabase(record, { fresh: true });
-        world = await createDamWorld({ name, databaseUrl: record.databaseUrl }, db, { globalResources: this.platform.globalResources });
-      } catch (error) {
-        await abandon();
-        throw new DamError('WorldOpenError', `Could not create the world "${name}": ${messageOf(error)}`, { cause: error });
-      }
-      try {
-        await this.platform.catalog.add(record);
-      } catch (error) {
-        await abandon(world);
-        throw error;
-      }
-      // The new world stays open and becomes current: opening it again would cost a second start.
-      await this.closeCurrent();
-      this.open = this.attach(world, record, release);
-      await this.platform.catalog.setLastOpened(name);
+      await this.platform.catalog.add(record);
+    } catch (error) {
+      await abandon();
+      throw error;
+    }
+    blobs?.close();
+    if (!options.makeCurrent) {
+      await world.close().finally(release);
       return record;
-    });
+    }
+    // The new world stays open and becomes current: opening it again would cost a second start.
+    await this.closeCurrent();
+    this.open = this.attach(world, record, release);
+    await this.platform.catalog.setLastOpened(name);
+    return record;
   }
 
   openWorld(name: string): Promise<WorldStats> {
@@ -173,7 +200,7 @@ export class WorldHost {
     return this.open!;
   }
 
-  private async requireRecord(name: string): Promise<WorldRecord> {
+  protected async requireRecord(name: string): Promise<WorldRecord> {
     const record = await this.platform.catalog.get(name);
     if (!record) throw new DamError('WorldNotFoundError', `There is no world named "${name}"`);
     return record;

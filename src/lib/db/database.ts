@@ -19,6 +19,11 @@ export interface Database extends SqlExecutor {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly url: string;
+  /**
+   * Runs `read`, then dumps the whole data directory (a gzipped tar PGlite can load), with no
+   * other statement in between: what `read` saw is what the dump holds. Embedded stores only.
+   */
+  snapshot?<T>(read: (db: SqlExecutor) => Promise<T>): Promise<{ readonly dataDir: Blob; readonly value: T }>;
 }
 
 export class DatabaseOpenError extends Error {

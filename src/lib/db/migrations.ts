@@ -1,4 +1,4 @@
-import type { Database } from './database';
+import type { Database, SqlExecutor } from './database';
 
 /**
  * A versioned schema change. `id` orders migrations (zero-padded, e.g. `0001_core`) and is
@@ -77,7 +77,7 @@ export async function applyMigrations(db: Database, migrations: readonly Migrati
   return done;
 }
 
-export async function appliedMigrationIds(db: Database): Promise<string[]> {
+export async function appliedMigrationIds(db: SqlExecutor): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(`SELECT id FROM ${MIGRATIONS_TABLE} ORDER BY id`);
   return rows.map((r) => r.id);
 }

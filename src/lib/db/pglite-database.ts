@@ -1,6 +1,6 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { DatabaseOpenError, type Database, type Transaction } from './database';
+import { DatabaseOpenError, type Database, type SqlExecutor, type Transaction } from './database';
 import { parseDatabaseUrl } from './database-url';
 import { SerialQueue } from './serial-queue';
 
@@ -71,6 +71,22 @@ export class PgliteDatabase implements Database {
       );
       await this.flushNow();
       return result;
+    });
+  }
+
+  snapshot<T>(read: (db: SqlExecutor) => Promise<T>): Promise<{ dataDir: Blob; value: T }> {
+    return this.queue.run(async () => {
+      this.assertOpen();
+      const value = await read({
+        query: async <Row>(sql: string, params: unknown[] = []) => ({ rows: (await this.pg.query<Row>(sql, params)).rows }),
+        exec: async (sql: string) => {
+          await this.pg.exec(sql);
+        },
+      });
+      // A checkpoint first, so loading the dump does not have to replay the WAL.
+      await this.pg.exec('CHECKPOINT');
+      await this.flushNow();
+      return { dataDir: await this.pg.dumpDataDir('gzip'), value };
     });
   }
 

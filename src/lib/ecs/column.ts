@@ -12,6 +12,11 @@ export interface Column<T> {
   readonly isNullable: boolean;
   /** Vector dimensions, for `vector` and `halfvec` columns. */
   readonly dimensions?: number;
+  /**
+   * The column holds another entity's id (a tag link's tag, an archive member's archive), so
+   * copying rows between worlds must map it to the id that entity has there.
+   */
+  readonly refersToEntity?: boolean;
   toSql(value: T): unknown;
   fromSql(value: unknown): T;
   /** Phantom field carrying the value type. */
@@ -73,6 +78,15 @@ export const text = (sqlName: string) => build<string>(sqlName, 'text', identity
 export const integer = (sqlName: string) => build<number>(sqlName, 'integer', identity, toNumber);
 /** 64-bit integers as JS numbers: exact up to 2^53, which covers ids, sizes and times. */
 export const bigint = (sqlName: string) => build<number>(sqlName, 'bigint', identity, toNumber);
+/** A `bigint` column holding the id of another entity of the same world. */
+export const entityRef = (sqlName: string): ColumnBuilder<number> => {
+  const column = bigint(sqlName);
+  return {
+    ...column,
+    refersToEntity: true,
+    nullable: () => ({ ...column.nullable(), refersToEntity: true }),
+  };
+};
 /**
  * 64-bit patterns that need every bit (perceptual hashes, checksums) as unsigned BigInt,
  * stored in a signed `bigint` column by two's complement.

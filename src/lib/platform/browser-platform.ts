@@ -124,6 +124,16 @@ async function fetchWorldTemplate(): Promise<Blob | undefined> {
   }
 }
 
+/** A new world from a dump (an imported archive): unlike a template, a failure is the import's. */
+async function openFromDataDir(record: WorldRecord, dataDir: Blob): Promise<PgliteDatabase> {
+  if (record.store === 'opfs-ahp') {
+    const opened = await openOpfsAhpFromTemplate(record, dataDir);
+    if (opened) return opened;
+    await waitUntilOpfsStoreIsFree(record);
+  }
+  return PgliteDatabase.open(record.databaseUrl, { loadDataDir: dataDir });
+}
+
 /**
  * Starts a new `opfs-ahp` world by writing the template into the store directly (about three
  * times faster than PGlite's loader there), or returns undefined, having cleared the store, so
@@ -180,8 +190,9 @@ export function createBrowserPlatform(options: { defaultStore?: StoreKind; catal
       if (store === 'directory') throw new Error('Browsers have no directories to keep a world in');
       return `${store}://dam-${name}`;
     },
-    async openDatabase(record: WorldRecord, { fresh = false } = {}) {
+    async openDatabase(record: WorldRecord, { fresh = false, dataDir }: { fresh?: boolean; dataDir?: Blob } = {}) {
       if (record.store === 'opfs-ahp') await waitUntilOpfsStoreIsFree(record);
+      if (dataDir) return openFromDataDir(record, dataDir);
       const template = fresh ? await fetchWorldTemplate() : undefined;
       if (!template) return PgliteDatabase.open(record.databaseUrl);
       if (record.store === 'opfs-ahp') {

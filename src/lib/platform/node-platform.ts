@@ -92,8 +92,9 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
       if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);
       return worldDir(name);
     },
-    async openDatabase(record: WorldRecord, { fresh = false } = {}) {
+    async openDatabase(record: WorldRecord, { fresh = false, dataDir }: { fresh?: boolean; dataDir?: Blob } = {}) {
       if (record.store === 'directory') await mkdir(join(record.databaseUrl, '..'), { recursive: true });
+      if (dataDir) return PgliteDatabase.open(record.databaseUrl, { loadDataDir: dataDir });
       return PgliteDatabase.open(
         record.databaseUrl,
         fresh && !(await hasDataDir(record)) ? { loadDataDir: await processWorldTemplate() } : {},

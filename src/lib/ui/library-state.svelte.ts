@@ -1,4 +1,5 @@
-import type { StoreKind, WorldStats, WorldSummary } from '../api/dam-api';
+import * as Comlink from 'comlink';
+import type { StoreKind, WorldArchiveProgress, WorldImportResult, WorldStats, WorldSummary } from '../api/dam-api';
 import { damClient, errorMessage, errorName } from './dam-client';
 
 export interface OpenFailure {
@@ -64,6 +65,19 @@ class LibraryState {
   async create(name: string, store?: StoreKind): Promise<void> {
     await damClient().createWorld(name, store ? { store } : {});
     await this.refreshWorlds();
+  }
+
+  /** Imports an archive as a new world (checked in full first), which becomes the open one. */
+  async importArchive(
+    archive: Blob,
+    name: string | undefined,
+    onProgress: (progress: WorldArchiveProgress) => void,
+  ): Promise<WorldImportResult> {
+    const result = await damClient().importWorld(archive, name ? { name } : {}, Comlink.proxy(onProgress));
+    await this.refreshWorlds();
+    this.current = await damClient().worldStats();
+    this.openFailure = null;
+    return result;
   }
 
   async remove(name: string): Promise<void> {

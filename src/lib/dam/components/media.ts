@@ -1,4 +1,4 @@
-import { bigint, bigint64, boolean, defineComponent, double, integer, jsonb, text, timestamptz } from '../../ecs';
+import { bigint, bigint64, boolean, defineComponent, entityRef, double, integer, jsonb, text, timestamptz } from '../../ecs';
 
 /** Pixel size of an image or a video's frames. */
 export const ImageDimensionsComponent = defineComponent({
@@ -106,7 +106,7 @@ export const ArchiveMemberComponent = defineComponent({
   name: 'ArchiveMemberComponent',
   table: 'component_archive_member',
   columns: {
-    archiveEntityId: bigint('archive_entity_id'),
+    archiveEntityId: entityRef('archive_entity_id'),
     pathInArchive: text('path_in_archive'),
     fileSizeBytes: bigint('file_size_bytes'),
     compressedSizeBytes: bigint('compressed_size_bytes').nullable(),

@@ -1,4 +1,4 @@
-import { bigint, boolean, defineComponent, double, text } from '../../ecs';
+import { boolean, defineComponent, double, entityRef, text } from '../../ecs';
 
 import type { TagScope } from '../../api/dam-api';
 
@@ -28,7 +28,7 @@ export const EntityTagLinkComponent = defineComponent({
   table: 'component_entity_tag_link',
   unique: false,
   columns: {
-    tagConceptEntityId: bigint('tag_concept_entity_id'),
+    tagConceptEntityId: entityRef('tag_concept_entity_id'),
     tagValue: text('tag_value').nullable(),
   },
 });
@@ -42,7 +42,7 @@ export const ModelGeneratedTagLinkComponent = defineComponent({
   table: 'component_model_generated_tag_link',
   unique: false,
   columns: {
-    tagConceptEntityId: bigint('tag_concept_entity_id'),
+    tagConceptEntityId: entityRef('tag_concept_entity_id'),
     sourceModelName: text('source_model_name'),
     confidence: double('confidence'),
   },
@@ -54,7 +54,7 @@ export const TagSiblingComponent = defineComponent({
   table: 'component_tag_sibling',
   unique: true,
   columns: {
-    preferredTagEntityId: bigint('preferred_tag_entity_id'),
+    preferredTagEntityId: entityRef('preferred_tag_entity_id'),
   },
 });
 
@@ -64,7 +64,7 @@ export const TagParentComponent = defineComponent({
   table: 'component_tag_parent',
   unique: false,
   columns: {
-    parentTagEntityId: bigint('parent_tag_entity_id'),
+    parentTagEntityId: entityRef('parent_tag_entity_id'),
   },
 });
 
@@ -74,7 +74,7 @@ export const RejectedModelTagComponent = defineComponent({
   table: 'component_rejected_model_tag',
   unique: false,
   columns: {
-    tagConceptEntityId: bigint('tag_concept_entity_id'),
+    tagConceptEntityId: entityRef('tag_concept_entity_id'),
   },
 });
 

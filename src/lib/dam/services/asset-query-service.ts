@@ -127,6 +127,17 @@ export async function countAssets(db: SqlExecutor, query: AssetQuery, context: Q
   return rows[0]?.n ?? 0;
 }
 
+/** Every asset the query matches, by id. */
+export async function assetIdsMatching(db: SqlExecutor, query: AssetQuery, context: QueryContext = {}): Promise<number[]> {
+  const filter = await assetFilter(db, query, context);
+  const whereSql = filter.where.length ? `WHERE ${filter.where.join(' AND ')}` : '';
+  const { rows } = await db.query<{ entity_id: number }>(
+    `SELECT s.entity_id FROM dam_asset_tag_set s ${filter.readsFile ? FILE_JOIN : ''} ${whereSql} ORDER BY s.entity_id`,
+    filter.params,
+  );
+  return rows.map((r) => Number(r.entity_id));
+}
+
 export async function listAssets(db: SqlExecutor, query: AssetQuery = {}, context: QueryContext = {}): Promise<AssetPage> {
   const filter = await assetFilter(db, query, context);
   const { where, params, readsFile } = filter;

@@ -71,6 +71,14 @@ export async function* blobChunks(blob: Blob, chunkBytes = 4 * 1024 * 1024): Asy
   }
 }
 
+/** A Blob's SHA-256 as lowercase hex, read in slices. */
+export async function sha256OfBlob(blob: Blob): Promise<string> {
+  const hasher = await createSHA256();
+  hasher.init();
+  for await (const chunk of blobChunks(blob)) hasher.update(chunk);
+  return hasher.digest('hex');
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,15 +1,7 @@
-import { createSHA256 } from 'hash-wasm';
 import type { VerifyReport } from '../../api/dam-api';
 import type { SqlExecutor } from '../../db/database';
 import type { BlobStore } from '../../storage/blob-store';
-import { blobChunks } from './hash-service';
-
-async function sha256OfBlob(blob: Blob): Promise<string> {
-  const hasher = await createSHA256();
-  hasher.init();
-  for await (const chunk of blobChunks(blob)) hasher.update(chunk);
-  return hasher.digest('hex');
-}
+import { sha256OfBlob } from './hash-service';
 
 /**
  * Re-hashes every stored original and lists those whose bytes are missing or no longer hash to

@@ -56,8 +56,8 @@ test('settings report storage and isolation; after one online visit the app relo
 
   // Offline, a new worker loads the model from the service worker's cache to embed the query.
   await page.getByRole('link', { name: 'Search' }).click();
-  await page.getByRole('searchbox', { name: 'Search' }).fill('soccer game results');
-  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await page.getByRole('combobox', { name: 'Search' }).fill('soccer game results');
+  await page.getByRole('combobox', { name: 'Search' }).press('Enter');
   const hits = page.getByTestId('semantic-hit');
   await expect(hits.first()).toContainText('note-2.txt', { timeout: 60_000 });
   await expect(hits.first()).toContainText(/\d+% match/);

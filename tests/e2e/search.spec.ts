@@ -13,7 +13,7 @@ test('a file-name search link reproduces the search, searching updates the link,
   await expect(page.getByRole('link', { name: 'mountain.jpg' })).toHaveCount(0);
 
   await expect(page.getByRole('radio', { name: 'File name' })).toBeChecked();
-  const box = page.getByRole('searchbox', { name: 'Search' });
+  const box = page.getByRole('combobox', { name: 'Search' });
   await box.fill('.jpg');
   await box.press('Enter');
   await expect(page).toHaveURL(/\/search\?q=\.jpg&mode=name$/);
@@ -50,4 +50,33 @@ test('a file-name search link reproduces the search, searching updates the link,
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   await page.goto('/search?q=.jpg&mode=name');
   await expect(page.getByText('3 matches for “.jpg”')).toBeVisible({ timeout: 60_000 });
+});
+
+test('the search box suggests keys and tags as you type, and each term is a chip that a click removes', async ({ page }) => {
+  await openApp(page);
+  const beach = await addNamedEntity(page, 'beach.jpg');
+  await addNamedEntity(page, 'beach.png');
+  await page.evaluate((id) => globalThis.damApi!.applyTag([id], 'trip:summer'), beach);
+  await page.goto('/search');
+  const box = page.getByRole('combobox', { name: 'Search' });
+  const suggestions = page.getByTestId('query-suggestions').locator('option');
+  await box.pressSequentially('beach ty');
+  await expect(suggestions).toHaveAttribute('value', 'beach type:');
+  await box.pressSequentially('pe:im');
+  await expect(suggestions).toHaveAttribute('value', 'beach type:image');
+  await box.fill('beach tri');
+  await expect(suggestions).toHaveAttribute('value', 'beach tag:trip:summer');
+  await box.fill('beach tag:trip:summer ext:jpg');
+  await page.getByRole('radio', { name: 'File name' }).check();
+  await box.press('Enter');
+  await expect(page.getByText('1 match for “beach tag:trip:summer ext:jpg”')).toBeVisible({ timeout: 60_000 });
+
+  const chips = page.getByRole('list', { name: 'Search terms' }).getByRole('listitem');
+  await expect(chips.locator('span')).toHaveText(['beach', 'tag:trip:summer', 'ext:jpg']);
+  await page.getByRole('button', { name: 'Remove tag:trip:summer' }).click();
+  await expect(page).toHaveURL(/[?&]q=beach\+ext%3Ajpg(&|$)/);
+  await expect(page.getByText('1 match for “beach ext:jpg”')).toBeVisible();
+  await page.getByRole('button', { name: 'Remove ext:jpg' }).click();
+  await expect(page.getByText('2 matches for “beach”')).toBeVisible();
+  await expect(box).toHaveValue('beach');
 });

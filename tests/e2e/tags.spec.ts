@@ -80,7 +80,7 @@ test('bulk-tag three assets, make an alias, and a tag link shows the same assets
   // The search box takes tag terms: the alias finds the preferred tag's assets, and the link
   // holds the query and the order.
   await other.getByRole('link', { name: 'Search' }).click();
-  const box = other.getByRole('searchbox', { name: 'Search' });
+  const box = other.getByRole('combobox', { name: 'Search' });
   await box.fill('tag:feline');
   await other.getByLabel('Sort by').selectOption('name');
   await box.press('Enter');

@@ -60,10 +60,10 @@ test('a world exported, deleted and imported is whole again; its search link giv
 
   // A query built by typing, sorted by name; the copied link is the page's address.
   await page.getByRole('link', { name: 'Search', exact: true }).click();
-  await page.getByRole('searchbox', { name: 'Search' }).fill('tag:trip');
+  await page.getByRole('combobox', { name: 'Search' }).fill('tag:trip');
   await page.getByLabel('Sort by').selectOption('name');
   await page.getByLabel('Order').selectOption('desc');
-  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await page.getByRole('combobox', { name: 'Search' }).press('Enter');
   await expect(page.getByText('2 matches for “tag:trip”')).toBeVisible({ timeout: 60_000 });
   const expectedOrder = ['rocket.jpg', 'chelsea-cat.jpg'];
   expect(await resultNames(page)).toEqual(expectedOrder);

@@ -22,6 +22,8 @@ import { updateMarkdownFile } from './lib/markdown';
 import { formatMs } from './lib/stats';
 import { runnable, type BenchContext, type RunMeta, type RunnableBenchmark } from './lib/types';
 import { knnBenchmark } from './node/knn.bench';
+import { mixedQueryBenchmark } from './node/mixed-query.bench';
+import { worldArchiveBenchmark } from './node/world-archive.bench';
 import { tagQueryBenchmark } from './browser/tag-query.bench';
 import { autoTaggingBenchmark } from './browser/auto-tagging.bench';
 import { startStaticServer } from './static-server';
@@ -35,6 +37,8 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(ingestBenchmark),
   runnable(knnBenchmark),
   runnable(tagQueryBenchmark),
+  runnable(mixedQueryBenchmark),
+  runnable(worldArchiveBenchmark),
   runnable(autoTaggingBenchmark),
   runnable(embeddingsBenchmark),
 ];

@@ -96,7 +96,8 @@ export async function loadTagLibrary(db: PgliteDatabase, o: TagQueryOptions): Pr
   return counts.rows[0]!;
 }
 
-async function time(fn: () => Promise<unknown>, runs: number): Promise<{ p50: number; p95: number }> {
+/** p50 and p95 of `runs` timed calls after one untimed warm-up. */
+export async function time(fn: () => Promise<unknown>, runs: number): Promise<{ p50: number; p95: number }> {
   await fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -12,7 +12,7 @@ test('a file-name search link reproduces the search, searching updates the link,
   await expect(page.getByRole('link', { name: 'beach-2024.jpg' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'mountain.jpg' })).toHaveCount(0);
 
-  await expect(page.getByRole('radio', { name: 'File name' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Words in names and metadata' })).toBeChecked();
   const box = page.getByRole('combobox', { name: 'Search' });
   await box.fill('.jpg');
   await box.press('Enter');
@@ -67,7 +67,7 @@ test('the search box suggests keys and tags as you type, and each term is a chip
   await box.fill('beach tri');
   await expect(suggestions).toHaveAttribute('value', 'beach tag:trip:summer');
   await box.fill('beach tag:trip:summer ext:jpg');
-  await page.getByRole('radio', { name: 'File name' }).check();
+  await page.getByRole('radio', { name: 'Words in names and metadata' }).check();
   await box.press('Enter');
   await expect(page.getByText('1 match for “beach tag:trip:summer ext:jpg”')).toBeVisible({ timeout: 60_000 });
 

@@ -42,6 +42,7 @@ describe('DamApp on disk', () => {
       '0008_tag_search_indexes',
       '0009_asset_tag_sets',
       '0010_saved_searches',
+      '0011_asset_text',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -13,12 +13,17 @@ export interface QueryColumns extends FieldColumns {
   readonly tagIds: string;
 }
 
+/** Whether text has a word to look up (a letter or digit), as the documents split them. */
+function hasWords(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
 /** Whether the query reads the file properties (so a count has to join them). */
 export function queryReadsFileProperties(node: QueryNode): boolean {
   if (isFieldNode(node)) return fieldReadsFile(node);
   switch (node.kind) {
     case 'text':
-      return true;
+      return !hasWords(node.text);
     case 'not':
       return queryReadsFileProperties(node.operand);
     case 'and':
@@ -79,7 +84,10 @@ export async function compileQuery(
     if (isFieldNode(node)) return fieldSql(node, columns, param, now);
     switch (node.kind) {
       case 'text':
-        return `coalesce(${columns.file}.original_filename, '') ILIKE $${param(`%${likeEscaped(node.text)}%`)}`;
+        // Words are looked up in the full-text documents (migration 0011), each as a prefix;
+        // text with no letter or digit (`#`, `&`) can only be part of a name.
+        if (!hasWords(node.text)) return `coalesce(${columns.file}.original_filename, '') ILIKE $${param(`%${likeEscaped(node.text)}%`)}`;
+        return `${columns.entity} IN (SELECT t.entity_id FROM dam_asset_text t WHERE t.document @@ dam_words_query($${param(node.text)}))`;
       case 'tag': {
         const ids = await matchingTagIdsNamed(db, node.name);
         if (ids.length === 0) return 'false';
@@ -102,9 +110,11 @@ export async function compileQuery(
           throw new DamError('ModelUnavailableError', 'Search by meaning (~"…") needs a text model, and this world has none');
         const { table, vector } = await context.embedText(node.text);
         // A distance bound, not a nearest-neighbour LIMIT: every asset that close matches, so the
-        // count is exact (a scan of the vectors; HNSW answers only "the nearest k").
-        return `${columns.entity} IN (SELECT v.entity_id FROM ${table} v
-          WHERE (v.embedding_vector <=> $${param(vector)}::vector) <= $${param(maxDistance)}::double precision)`;
+        // count is exact (HNSW answers only "the nearest k"). Correlated on the entity, so beside
+        // selective terms the planner compares only their candidates' vectors (by the entity_id
+        // index) instead of all of them.
+        return `EXISTS (SELECT 1 FROM ${table} v WHERE v.entity_id = ${columns.entity}
+          AND (v.embedding_vector <=> $${param(vector)}::vector) <= $${param(maxDistance)}::double precision)`;
       }
       case 'min-similarity':
         return 'true';

@@ -1,10 +1,11 @@
 import type { Database } from '../../db/database';
 
-/** The tables every tag search reads. */
+/** The tables searches read. */
 const SEARCH_TABLES = [
   'entities',
   'component_file_properties',
   'dam_asset_tag_set',
+  'dam_asset_text',
   'component_entity_tag_link',
   'component_model_generated_tag_link',
 ];

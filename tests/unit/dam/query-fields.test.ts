@@ -83,6 +83,20 @@ describe('field terms in search queries', () => {
     ] as const) {
       await world.db.query(`INSERT INTO component_image_perceptual_${algorithm} (entity_id, hash_value) VALUES ($1, $2)`, [id, value]);
     }
+    // Text vectors: the PDF (5) and the notes (6) nearly the same text, the SVG (7) another; 1 has only a name vector.
+    const vector = (angle: number) =>
+      `[${Array.from({ length: 384 }, (_, d) => (d === 0 ? Math.cos(angle) : d === 1 ? Math.sin(angle) : 0)).join(',')}]`;
+    for (const [id, component, field, angle] of [
+      [5, 'DocumentPropertiesComponent', 'text', 0],
+      [6, 'TextContentComponent', 'text_with_tags', 0.3],
+      [7, 'TextContentComponent', 'text', 1.2],
+      [1, 'FilePropertiesComponent', 'original_filename', 0],
+    ] as const) {
+      await world.db.query(
+        `INSERT INTO component_embedding_minilm_l6_v2_d384 (entity_id, embedding_vector, source_component_name, source_field_name) VALUES ($1, $2, $3, $4)`,
+        [id, vector(angle), component, field],
+      );
+    }
     for (const [algorithm, id, hex] of HASHES) {
       await world.db.query(`INSERT INTO component_content_hash_${algorithm} (entity_id, hash_value) VALUES ($1, decode($2, 'hex'))`, [
         id,
@@ -145,6 +159,12 @@ describe('field terms in search queries', () => {
     expect(await ids('similar:7')).toEqual([]);
     expect(await ids('similar:99')).toEqual([]);
     expect(await ids('type:image -similar:1')).toEqual([1]);
+  });
+
+  it('finds documents whose text vectors are near (cos 0.3 rad ≈ 0.96), not by their names', async () => {
+    expect(await ids('similar:5')).toEqual([6]);
+    expect(await ids('similar:6')).toEqual([5]);
+    expect(await ids('similar:7')).toEqual([]);
   });
 
   it('combines field terms with AND, OR, NOT and words', async () => {

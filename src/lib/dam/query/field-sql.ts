@@ -3,6 +3,18 @@ import { likeEscaped } from '../../db/sql';
 import type { Comparison, QueryNode } from './query-ast';
 import { AGE_UNIT_HOURS, DURATION_UNITS, SIZE_UNITS } from './query-fields';
 import { DEFAULT_SIMILARITY_THRESHOLD, PERCEPTUAL_HASH_TABLES } from '../services/similarity-service';
+import { TEXT_EMBEDDING_COMPONENTS } from '../components/embeddings';
+import { DocumentPropertiesComponent, TextContentComponent } from '../components/media';
+
+/**
+ * How alike two documents' text vectors must be (cosine) for `similar:`: near-copies and
+ * revisions of one text, not merely the same topic (with USE-lite, related texts score about
+ * 0.4–0.8 and unrelated ones 0.1–0.35, as measured for the search page's default).
+ */
+export const SIMILAR_TEXT_MIN_SIMILARITY = 0.85;
+
+/** The components whose `text` field holds a document's body. */
+const DOCUMENT_TEXT_SOURCES = `'${DocumentPropertiesComponent.name}', '${TextContentComponent.name}'`;
 
 /** Field terms: what the compiler hands to `fieldSql`. */
 export type FieldNode = Extract<QueryNode, { kind: 'type' | 'mime' | 'ext' | 'measure' | 'date' | 'age' | 'hash' | 'similar' }>;
@@ -127,7 +139,15 @@ export function fieldSql(node: FieldNode, columns: FieldColumns, param: (value: 
           AND bit_count((${f}.hash_value # q.hash_value)::bit(64)) <= ${bits})`,
         ),
       );
-      return `(${entity} <> ${target} AND (${near.join(' OR ')}))`;
+      // Documents (PDF and text files) are near when their text vectors are, model by model.
+      const alike = `$${param(1 - SIMILAR_TEXT_MIN_SIMILARITY)}::double precision`;
+      const documents = TEXT_EMBEDDING_COMPONENTS.map(
+        ({ table }) => `EXISTS (SELECT 1 FROM ${table} f JOIN ${table} q ON q.entity_id = ${target}
+          AND q.source_component_name IN (${DOCUMENT_TEXT_SOURCES}) AND q.source_field_name LIKE 'text%'
+          WHERE f.entity_id = ${entity} AND f.source_component_name IN (${DOCUMENT_TEXT_SOURCES}) AND f.source_field_name LIKE 'text%'
+          AND (f.embedding_vector <=> q.embedding_vector) <= ${alike})`,
+      );
+      return `(${entity} <> ${target} AND (${[...near, ...documents].join(' OR ')}))`;
     }
     case 'hash': {
       const value = `decode($${param(node.hex)}, 'hex')`;

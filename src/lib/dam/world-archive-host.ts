@@ -7,6 +7,7 @@ import type {
   WorldSplitResult,
   WorldTransferResult,
 } from '../api/world-types';
+import { appliedMigrationIds } from '../db/migrations';
 import { PgliteDatabase } from '../db/pglite-database';
 import type { World } from '../ecs';
 import type { BlobStore } from '../storage/blob-store';
@@ -27,6 +28,20 @@ async function restoreBlobs(archive: VerifiedWorldArchive, blobs: BlobStore): Pr
     const keys = archive.blobKeys.slice(i, i + BATCH);
     await blobs.putMany(keys.map((sha256) => ({ sha256, data: archive.blob(sha256) })));
   }
+}
+
+/**
+ * Refuses a world whose database a newer version of DAM has migrated: this version would not
+ * know its newer tables and columns, and would copy or export it incompletely.
+ */
+async function assertKnownSchema(world: World): Promise<void> {
+  const known = new Set(world.migrationIds());
+  const unknown = (await appliedMigrationIds(world.db)).filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw new DamError(
+      'DamagedArchiveError',
+      `This world archive was written by a newer version of DAM (its database has ${unknown.join(', ')}). Update the app, then import it. Nothing was changed.`,
+    );
 }
 
 /**
@@ -68,7 +83,10 @@ export class WorldArchiveHost extends WorldHost {
       const record = await this.buildWorld(name, {
         store: options.store,
         dataDir: verified.database,
-        fill: (_world, blobs) => restoreBlobs(verified, blobs),
+        fill: async (world, blobs) => {
+          await assertKnownSchema(world);
+          await restoreBlobs(verified, blobs);
+        },
         makeCurrent: true,
       });
       return { world: record, assetCount: verified.manifest.assetCount, blobCount: verified.blobKeys.length };
@@ -161,6 +179,10 @@ export class WorldArchiveHost extends WorldHost {
       globalResources: this.platform.globalResources,
     }).catch(async (error: unknown) => {
       await db.close().catch(() => undefined);
+      throw error;
+    });
+    await assertKnownSchema(world).catch(async (error: unknown) => {
+      await world.close();
       throw error;
     });
     const keys = new Set(verified.blobKeys);

@@ -209,4 +209,19 @@ describe('world archives', () => {
     await expect(app.splitWorld({ query: '', name: 'all' })).rejects.toMatchObject({ name: 'InvalidQueryError' });
     await expect(app.splitWorld({ query: 'tag:x', name: 'home' })).rejects.toMatchObject({ name: 'WorldExistsError' });
   });
+
+  it('refuses an archive whose database a newer version of DAM migrated, and changes nothing', async () => {
+    await app.openWorld('home');
+    // Reached inside the app: a migration this version does not know, as a newer one would record.
+    const db = (app as unknown as { open: { world: { db: { query(sql: string): Promise<unknown> } } } }).open.world.db;
+    await db.query(`INSERT INTO dam_schema_migrations (id, checksum) VALUES ('9999_from_the_future', 'x')`);
+    const archive = await saved((await app.exportWorld()).archive);
+    await db.query(`DELETE FROM dam_schema_migrations WHERE id = '9999_from_the_future'`);
+    const worlds = (await app.listWorlds()).map((w) => w.name);
+    const attempt = app.importWorld(archive, { name: 'future' });
+    await expect(attempt).rejects.toMatchObject({ name: 'DamagedArchiveError' });
+    await expect(attempt).rejects.toThrow(/newer version of DAM \(its database has 9999_from_the_future\)/);
+    await expect(app.mergeWorld({ archive })).rejects.toThrow(/newer version of DAM/);
+    expect((await app.listWorlds()).map((w) => w.name)).toEqual(worlds);
+  });
 });

@@ -71,8 +71,13 @@ export async function* blobChunks(blob: Blob, chunkBytes = 4 * 1024 * 1024): Asy
   }
 }
 
-/** A Blob's SHA-256 as lowercase hex, read in slices. */
+/** Up to this size a Blob is hashed whole by WebCrypto (native); larger ones stream through hash-wasm. */
+const WHOLE_BLOB_HASH_BYTES = 64 * 1024 * 1024;
+
+/** A Blob's SHA-256 as lowercase hex, with bounded memory: whole when small, else read in slices. */
 export async function sha256OfBlob(blob: Blob): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle && blob.size <= WHOLE_BLOB_HASH_BYTES) return toHex(new Uint8Array(await subtle.digest('SHA-256', await blob.arrayBuffer())));
   const hasher = await createSHA256();
   hasher.init();
   for await (const chunk of blobChunks(blob)) hasher.update(chunk);

@@ -1,7 +1,5 @@
 import { chromium, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTarIndex } from '../../src/lib/dam/worlds/tar';
 import { openApp } from './app';
@@ -80,7 +78,8 @@ test('a world exported, deleted and imported is whole again; its search link giv
   await expect(backup.getByTestId('backup-status')).toContainText('never been exported');
   const download = page.waitForEvent('download');
   await backup.getByRole('button', { name: 'Export this world' }).click();
-  const archivePath = join(tmpdir(), `dam-e2e-${Date.now()}.damworld.tar`);
+  // In the test's output folder, which Playwright clears before each run.
+  const archivePath = test.info().outputPath('default.damworld.tar');
   await (await download).saveAs(archivePath);
   expect((await download).suggestedFilename()).toMatch(/^dam-default-\d{4}-\d{2}-\d{2}\.damworld\.tar$/);
   await expect(backup.getByTestId('backup-status')).toContainText('Last exported');
@@ -101,7 +100,7 @@ test('a world exported, deleted and imported is whole again; its search link giv
   const bytes = readFileSync(archivePath);
   const last = (await readTarIndex(new Blob([bytes]))).at(-1)!;
   bytes[last.offset + Math.floor(last.size / 2)]! ^= 0xff;
-  const damagedPath = archivePath.replace('.damworld.tar', '-damaged.damworld.tar');
+  const damagedPath = test.info().outputPath('damaged.damworld.tar');
   writeFileSync(damagedPath, bytes);
   await importArchive(page, damagedPath, 'broken');
   await expect(page.getByTestId('import-error')).toContainText('does not match its checksum. Nothing was changed.', { timeout: 60_000 });

@@ -7,7 +7,7 @@ import type {
   WorldSplitResult,
   WorldTransferResult,
 } from '../api/world-types';
-import { appliedMigrationIds } from '../db/migrations';
+import { MigrationsFromNewerVersionError } from '../db/migrations';
 import { PgliteDatabase } from '../db/pglite-database';
 import type { World } from '../ecs';
 import type { BlobStore } from '../storage/blob-store';
@@ -30,18 +30,14 @@ async function restoreBlobs(archive: VerifiedWorldArchive, blobs: BlobStore): Pr
   }
 }
 
-/**
- * Refuses a world whose database a newer version of DAM has migrated: this version would not
- * know its newer tables and columns, and would copy or export it incompletely.
- */
-async function assertKnownSchema(world: World): Promise<void> {
-  const known = new Set(world.migrationIds());
-  const unknown = (await appliedMigrationIds(world.db)).filter((id) => !known.has(id));
-  if (unknown.length > 0)
-    throw new DamError(
-      'DamagedArchiveError',
-      `This world archive was written by a newer version of DAM (its database has ${unknown.join(', ')}). Update the app, then import it. Nothing was changed.`,
-    );
+/** An archive from a newer DAM, told apart from other failures to build its world. */
+function newerVersionError(error: unknown): DamError | null {
+  const cause = error instanceof DamError ? error.cause : error;
+  if (!(cause instanceof MigrationsFromNewerVersionError)) return null;
+  return new DamError(
+    'DamagedArchiveError',
+    `This world archive was written by a newer version of DAM (its database has ${cause.migrationIds.join(', ')}). Update the app, then import it. Nothing was changed.`,
+  );
 }
 
 /**
@@ -83,11 +79,10 @@ export class WorldArchiveHost extends WorldHost {
       const record = await this.buildWorld(name, {
         store: options.store,
         dataDir: verified.database,
-        fill: async (world, blobs) => {
-          await assertKnownSchema(world);
-          await restoreBlobs(verified, blobs);
-        },
+        fill: (_world, blobs) => restoreBlobs(verified, blobs),
         makeCurrent: true,
+      }).catch((error: unknown) => {
+        throw newerVersionError(error) ?? error;
       });
       return { world: record, assetCount: verified.manifest.assetCount, blobCount: verified.blobKeys.length };
     });
@@ -179,11 +174,7 @@ export class WorldArchiveHost extends WorldHost {
       globalResources: this.platform.globalResources,
     }).catch(async (error: unknown) => {
       await db.close().catch(() => undefined);
-      throw error;
-    });
-    await assertKnownSchema(world).catch(async (error: unknown) => {
-      await world.close();
-      throw error;
+      throw newerVersionError(error) ?? error;
     });
     const keys = new Set(verified.blobKeys);
     return { world, blobs: async (key) => (keys.has(key) ? verified.blob(key) : null), close: () => world.close() };

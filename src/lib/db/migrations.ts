@@ -27,6 +27,17 @@ export class MigrationFailedError extends Error {
   }
 }
 
+/**
+ * The database records migrations this code does not have: a newer version of the app migrated
+ * it. Running on it would ignore its newer tables and columns, and copy or export it incompletely.
+ */
+export class MigrationsFromNewerVersionError extends Error {
+  constructor(readonly migrationIds: readonly string[]) {
+    super(`This database was migrated by a newer version of the app (${migrationIds.join(', ')}); update the app to open it`);
+    this.name = 'MigrationsFromNewerVersionError';
+  }
+}
+
 const MIGRATIONS_TABLE = 'dam_schema_migrations';
 
 /** FNV-1a, 32-bit: enough to notice an edited migration, and the same in Node and browsers. */
@@ -41,7 +52,8 @@ export function migrationChecksum(sql: string): string {
 
 /**
  * Applies the migrations not yet recorded, in id order, each in its own transaction together
- * with its record. Returns the ids it applied.
+ * with its record. Returns the ids it applied. Refuses a database that records migrations
+ * `migrations` lacks (`MigrationsFromNewerVersionError`), before changing anything.
  */
 export async function applyMigrations(db: Database, migrations: readonly Migration[]): Promise<string[]> {
   const ids = new Set<string>();
@@ -56,6 +68,8 @@ export async function applyMigrations(db: Database, migrations: readonly Migrati
   )`);
   const { rows } = await db.query<{ id: string; checksum: string }>(`SELECT id, checksum FROM ${MIGRATIONS_TABLE}`);
   const applied = new Map(rows.map((r) => [r.id, r.checksum]));
+  const unknown = rows.map((r) => r.id).filter((id) => !ids.has(id));
+  if (unknown.length > 0) throw new MigrationsFromNewerVersionError(unknown.sort());
   const done: string[] = [];
   for (const migration of [...migrations].sort((a, b) => a.id.localeCompare(b.id))) {
     const checksum = migrationChecksum(migration.sql);

@@ -118,11 +118,6 @@ export class World {
     return this;
   }
 
-  /** The ids of the migrations registered (the engine's and the plugins'). */
-  migrationIds(): string[] {
-    return this.migrations.map((m) => m.id);
-  }
-
   /** Applies pending migrations and checks that every registered component has its table. */
   async start(): Promise<string[]> {
     const applied = await applyMigrations(this.db, this.migrations);

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../../src/lib/db/pglite-database';
-import { MigrationChecksumError, appliedMigrationIds, applyMigrations } from '../../../src/lib/db/migrations';
+import {
+  MigrationChecksumError,
+  MigrationsFromNewerVersionError,
+  appliedMigrationIds,
+  applyMigrations,
+} from '../../../src/lib/db/migrations';
 import { World, componentTableDdl, ecs } from '../../../src/lib/ecs';
 import { testComponentsPlugin, TitleComponent } from '../helpers/engine-fixtures';
 
@@ -48,6 +53,18 @@ describe('migrations', () => {
     const db = await PgliteDatabase.open('memory://');
     await applyMigrations(db, [{ id: '0001_a', sql: 'CREATE TABLE a (x int);' }]);
     await expect(applyMigrations(db, [{ id: '0001_a', sql: 'CREATE TABLE a (x bigint);' }])).rejects.toBeInstanceOf(MigrationChecksumError);
+    await db.close();
+  });
+
+  it('refuse a database a newer version migrated, before applying anything', async () => {
+    const db = await PgliteDatabase.open('memory://');
+    const a = { id: '0001_a', sql: 'CREATE TABLE a (x int);' };
+    await applyMigrations(db, [a, { id: '0002_b', sql: 'CREATE TABLE b (x int);' }]);
+    const older = applyMigrations(db, [a, { id: '0001_c', sql: 'CREATE TABLE c (x int);' }]);
+    await expect(older).rejects.toBeInstanceOf(MigrationsFromNewerVersionError);
+    await expect(older).rejects.toThrow('newer version of the app (0002_b)');
+    expect(await appliedMigrationIds(db)).toEqual(['0001_a', '0002_b']);
+    expect((await db.query("SELECT 1 FROM pg_class WHERE relname = 'c'")).rows).toEqual([]);
     await db.close();
   });
 

@@ -4,17 +4,10 @@
  * `DamErrorName`); their message is written for the person using the app.
  */
 
-import type { ModelDevice, ModelStatus, SemanticSearchResult } from './semantic-types';
+import type { ModelApi, SemanticSearchResult } from './semantic-types';
 import type { SavedSearch, SavedSearchInput } from './search-types';
 import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
-import type {
-  BackupStatus,
-  WorldArchiveProgress,
-  WorldExportResult,
-  WorldImportResult,
-  WorldSplitResult,
-  WorldTransferResult,
-} from './world-types';
+import type { WorldArchiveApi } from './world-types';
 
 export type * from './search-types';
 export type * from './semantic-types';
@@ -286,7 +279,7 @@ export type DamErrorName =
   | 'DamagedArchiveError'
   | 'BlobIntegrityError';
 
-export interface DamApi {
+export interface DamApi extends WorldArchiveApi, ModelApi {
   listWorlds(): Promise<WorldSummary[]>;
   /** Creates a world and opens it as the current one (the previous current world is closed). */
   createWorld(name: string, options?: { store?: StoreKind }): Promise<WorldSummary>;
@@ -332,24 +325,6 @@ export interface DamApi {
   /** Assets whose text (name, metadata, content) means most nearly `query`, best first. */
   semanticSearch(query: string, options?: { topN?: number; minSimilarity?: number; model?: string }): Promise<SemanticSearchResult>;
 
-  listModels(): Promise<ModelStatus[]>;
-  loadModel(name: string): Promise<ModelStatus>;
-  unloadModel(name: string): Promise<ModelStatus>;
-  /** Pins the model to a device, or with null lets the app choose again. Reloads it if loaded. */
-  setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus>;
-  /**
-   * Keeps a model folder the user picked (paths relative to it, or to its parent) on this device
-   * for offline use, after checking that it has the model's files and loads with the right size
-   * of vectors. Only model files are kept (JSON, ONNX, TF.js shards, vocabularies).
-   */
-  importModel(name: string, files: readonly { path: string; file: Blob }[]): Promise<ModelStatus>;
-  /** Deletes an imported or downloaded model; a bundled copy, if any, is used again. */
-  deleteModel(name: string): Promise<ModelStatus>;
-  /** Whether models may be downloaded from the model hub. Off until the user turns it on. */
-  networkModels(): Promise<boolean>;
-  setNetworkModels(enabled: boolean): Promise<void>;
-  /** Downloads a hub model (network models on), keeps it for offline use, and loads it. */
-  downloadModel(name: string): Promise<ModelStatus>;
   /** The entity's manual tags, model tags (with confidences) and the tags they imply. */
   entityTags(entityId: number): Promise<EntityTags>;
   /** Applies a tag (made when new) to each entity; `applied` counts those that did not have that (tag, value) yet. */
@@ -404,24 +379,4 @@ export interface DamApi {
   storageReport(): Promise<StorageReport>;
   /** The raw files of a world's database, zipped, for a world that cannot be opened. */
   exportWorldRaw(name: string): Promise<RawExport>;
-  /** The open world as one archive: its database dump, every blob, and a manifest of SHA-256s. */
-  exportWorld(onProgress?: (progress: WorldArchiveProgress) => void): Promise<WorldExportResult>;
-  /** When the open world was last exported, for the backup reminder. */
-  backupStatus(): Promise<BackupStatus>;
-  /**
-   * A new world from an archive, checked in full first (DamagedArchiveError, nothing written,
-   * when any part fails its checksum). It becomes the current world.
-   */
-  importWorld(
-    archive: Blob,
-    options?: { readonly name?: string; readonly store?: StoreKind },
-    onProgress?: (progress: WorldArchiveProgress) => void,
-  ): Promise<WorldImportResult>;
-  /** Copies another world or an archive into the open world: new assets only, tags joined by name. */
-  mergeWorld(
-    source: { readonly world: string } | { readonly archive: Blob },
-    onProgress?: (progress: WorldArchiveProgress) => void,
-  ): Promise<WorldTransferResult>;
-  /** A new world with the open world's assets that match the query; `move` also removes them here. */
-  splitWorld(options: { readonly query: string; readonly name: string; readonly move?: boolean }): Promise<WorldSplitResult>;
 }

@@ -43,3 +43,25 @@ export interface ModelStatus {
   /** Devices this host offers. */
   readonly devices: readonly ModelDevice[];
 }
+
+/** The models every world shares: their status, devices, imports and downloads. */
+export interface ModelApi {
+  listModels(): Promise<ModelStatus[]>;
+  loadModel(name: string): Promise<ModelStatus>;
+  unloadModel(name: string): Promise<ModelStatus>;
+  /** Pins the model to a device, or with null lets the app choose again. Reloads it if loaded. */
+  setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus>;
+  /**
+   * Keeps a model folder the user picked (paths relative to it, or to its parent) on this device
+   * for offline use, after checking that it has the model's files and loads with the right size
+   * of vectors. Only model files are kept (JSON, ONNX, TF.js shards, vocabularies).
+   */
+  importModel(name: string, files: readonly { path: string; file: Blob }[]): Promise<ModelStatus>;
+  /** Deletes an imported or downloaded model; a bundled copy, if any, is used again. */
+  deleteModel(name: string): Promise<ModelStatus>;
+  /** Whether models may be downloaded from the model hub. Off until the user turns it on. */
+  networkModels(): Promise<boolean>;
+  setNetworkModels(enabled: boolean): Promise<void>;
+  /** Downloads a hub model (network models on), keeps it for offline use, and loads it. */
+  downloadModel(name: string): Promise<ModelStatus>;
+}

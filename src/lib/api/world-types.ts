@@ -1,4 +1,4 @@
-import type { WorldSummary } from './dam-api';
+import type { StoreKind, WorldSummary } from './dam-api';
 
 /** How far a long world operation has got, in bytes of the archive. */
 export interface WorldArchiveProgress {
@@ -46,4 +46,28 @@ export interface BackupStatus {
   /** The last export of the open world, or null if it was never exported. */
   readonly lastExport: { readonly at: string; readonly fileName: string; readonly bytes: number } | null;
   readonly assetCount: number;
+}
+
+/** Whole-world operations: export, backup status, import, merge and split. */
+export interface WorldArchiveApi {
+  /** The open world as one archive: its database dump, every blob, and a manifest of SHA-256s. */
+  exportWorld(onProgress?: (progress: WorldArchiveProgress) => void): Promise<WorldExportResult>;
+  /** When the open world was last exported, for the backup reminder. */
+  backupStatus(): Promise<BackupStatus>;
+  /**
+   * A new world from an archive, checked in full first (DamagedArchiveError, nothing written,
+   * when any part fails its checksum). It becomes the current world.
+   */
+  importWorld(
+    archive: Blob,
+    options?: { readonly name?: string; readonly store?: StoreKind },
+    onProgress?: (progress: WorldArchiveProgress) => void,
+  ): Promise<WorldImportResult>;
+  /** Copies another world or an archive into the open world: new assets only, tags joined by name. */
+  mergeWorld(
+    source: { readonly world: string } | { readonly archive: Blob },
+    onProgress?: (progress: WorldArchiveProgress) => void,
+  ): Promise<WorldTransferResult>;
+  /** A new world with the open world's assets that match the query; `move` also removes them here. */
+  splitWorld(options: { readonly query: string; readonly name: string; readonly move?: boolean }): Promise<WorldSplitResult>;
 }

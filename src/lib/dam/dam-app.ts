@@ -12,8 +12,6 @@ import type {
   IngestFileInput,
   IngestFileResult,
   IngestStatus,
-  ModelDevice,
-  ModelStatus,
   SavedSearch,
   SavedSearchInput,
   SemanticSearchResult,
@@ -24,7 +22,7 @@ import type {
 import type { SqlExecutor } from '../db/database';
 import { componentFromInput, ecs, EventHandlingError, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
 import { DamError } from './errors';
-import { WorldArchiveHost } from './world-archive-host';
+import { ModelHost } from './model-host';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
 import { getAssetDetail } from './services/asset-detail-service';
@@ -35,21 +33,8 @@ import { getEntityView, listEntitySummaries } from './services/entity-view-servi
 import { prepareFile, recordFile } from './services/ingest-service';
 import { findSimilarImages } from './services/similarity-service';
 import { verifyBlobs } from './services/verify-service';
-import { ModelExecutionManager } from '../ml/model-execution-manager';
 import { NeedsTextEmbeddingMarker } from './components/markers';
 import { SemanticSearchQuery } from './events/semantic-search-query';
-import {
-  deleteModel,
-  downloadModel,
-  importModel,
-  listModelStatuses,
-  loadModel,
-  setModelDevice,
-  unloadModel,
-  type ModelResources,
-} from './services/model-status-service';
-import { ModelDownloads } from '../ml/model-downloads';
-import { ModelStore } from '../ml/model-store';
 
 /** Longer search text is refused rather than cut: what was cut would silently not count. */
 const MAX_QUERY_CHARS = 1000;
@@ -57,16 +42,16 @@ const MAX_QUERY_CHARS = 1000;
 const DEFAULT_TOP_N = 10;
 const MAX_FILTERED_TOP_N = 500;
 import * as tags from './tag-operations';
-import { entitiesMatching, type QueryContext } from './query/query-sql';
-import { embedQueryText } from './services/semantic-service';
+import { entitiesMatching } from './query/query-sql';
 import * as savedSearchService from './services/saved-search-service';
 import { splitMeaningQuery } from './query/meaning-split';
 
 /**
- * The DAM application behind the `DamApi`: the worlds (`WorldHost`) and the operations the UI
- * may ask for on the open world's entities, files and assets.
+ * The DAM application behind the `DamApi`: the worlds (`WorldHost`), whole-world archives
+ * (`WorldArchiveHost`) and the shared models (`ModelHost`) below it, and here the operations the
+ * UI may ask for on the open world's entities, files, assets, tags and searches.
  */
-export class DamApp extends WorldArchiveHost implements DamApi {
+export class DamApp extends ModelHost implements DamApi {
   async createEntity(components: readonly ComponentInput[]): Promise<EntityView> {
     const world = this.requireOpen();
     const instances = components.map((c) => this.toInstance(world, c));
@@ -311,57 +296,6 @@ export class DamApp extends WorldArchiveHost implements DamApi {
     });
     const { rows } = await world.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${NeedsTextEmbeddingMarker.table}`);
     return { model: answer.model, hits, pendingEntities: rows[0]?.n ?? 0 };
-  }
-
-  async listModels(): Promise<ModelStatus[]> {
-    return listModelStatuses(this.modelResources());
-  }
-
-  async loadModel(name: string): Promise<ModelStatus> {
-    return loadModel(this.modelResources(), name);
-  }
-
-  async unloadModel(name: string): Promise<ModelStatus> {
-    return unloadModel(this.modelResources(), name);
-  }
-
-  async setModelDevice(name: string, device: ModelDevice | null): Promise<ModelStatus> {
-    return setModelDevice(this.modelResources(), name, device);
-  }
-
-  async importModel(name: string, files: readonly { path: string; file: Blob }[]): Promise<ModelStatus> {
-    return importModel(this.modelResources(), name, files);
-  }
-
-  async deleteModel(name: string): Promise<ModelStatus> {
-    return deleteModel(this.modelResources(), name);
-  }
-
-  async networkModels(): Promise<boolean> {
-    return this.modelResources().downloads.networkEnabled;
-  }
-
-  async setNetworkModels(enabled: boolean): Promise<void> {
-    this.modelResources().downloads.setNetworkEnabled(enabled);
-  }
-
-  async downloadModel(name: string): Promise<ModelStatus> {
-    return downloadModel(this.modelResources(), name);
-  }
-
-  /** What a search's `~` terms need: the world's text model, through the shared manager. */
-  override splitWorld(options: { readonly query: string; readonly name: string; readonly move?: boolean }) {
-    return super.splitWorld({ ...options, context: this.queryContext() });
-  }
-
-  private queryContext(): QueryContext {
-    const { models } = this.modelResources();
-    return { embedText: (text) => embedQueryText(models, text) };
-  }
-
-  private modelResources(): ModelResources {
-    const resources = this.platform.globalResources;
-    return { models: resources.get(ModelExecutionManager), store: resources.get(ModelStore), downloads: resources.get(ModelDownloads) };
   }
 
   savedSearches(): Promise<SavedSearch[]> {

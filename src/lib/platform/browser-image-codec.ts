@@ -1,7 +1,8 @@
-import { ImageCodec, ImageDecodeError, type DecodedImage, type RgbaImage } from '../dam/media/image-codec';
+import { ImageCodec, ImageDecodeError, type DecodedImage, type RgbaImage, type VideoKeyframe } from '../dam/media/image-codec';
 import { renderPdfFirstPage } from '../dam/media/pdf-extractor';
 import { decodeJpegScaled } from './jpeg-scaled-decode';
 import { mp4FirstKeyframe } from './mp4-first-frame';
+import { decodeVideoKeyframes } from './video-keyframes-decode';
 
 const CORRUPT_MESSAGE = 'The image could not be decoded (it may be truncated or corrupt)';
 /** How long a video decoder may take for one keyframe before we give up. */
@@ -251,6 +252,14 @@ export class BrowserImageCodec extends ImageCodec {
     } finally {
       frame.close();
     }
+  }
+
+  /** `decodeVideoKeyframes`, each frame scaled to fit `maxSide`; the track's rotation matrix is not applied. */
+  override videoKeyframes(bytes: Blob, maxSide: number, count: number): Promise<VideoKeyframe[]> {
+    return decodeVideoKeyframes(bytes, count, (frame) => {
+      const fit = fitWithin(frame.displayWidth, frame.displayHeight, maxSide);
+      return drawScaled(frame, fit.width, fit.height);
+    });
   }
 
   /** The first page rendered by pdf.js; ImageDecodeError (with pdf.js's reason) for an unreadable PDF. */

@@ -35,7 +35,7 @@ export function looksLikeMp4(head: Uint8Array): boolean {
 }
 
 /** The payload of the track's decoder configuration box (avcC, hvcC, vpcC or av1C). */
-function decoderDescription(entry: VisualSampleEntry): Uint8Array<ArrayBuffer> | undefined {
+export function decoderDescription(entry: VisualSampleEntry): Uint8Array<ArrayBuffer> | undefined {
   const box: Box | undefined = entry.avcC ?? entry.hvcC ?? entry.vpcC ?? entry.av1C;
   if (!box) return undefined;
   const stream = new DataStream(undefined, 0, Endianness.BIG_ENDIAN);

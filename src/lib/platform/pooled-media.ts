@@ -1,5 +1,5 @@
 import { FileDigester } from '../dam/ingest/file-digester';
-import { ImageCodec, type DecodedImage, type ImageThumbnail, type RgbaImage } from '../dam/media/image-codec';
+import { ImageCodec, type DecodedImage, type ImageThumbnail, type RgbaImage, type VideoKeyframe } from '../dam/media/image-codec';
 import type { DigestRequest, FileDigest } from '../dam/services/ingest-service';
 import type { MediaWorkerPool } from './media-worker-pool';
 
@@ -56,6 +56,9 @@ export class PooledImageCodec extends ImageCodec {
   }
   override videoPosterFrame(bytes: Blob, maxSide: number): Promise<RgbaImage | null> {
     return this.local.videoPosterFrame(bytes, maxSide);
+  }
+  override videoKeyframes(bytes: Blob, maxSide: number, count: number): Promise<VideoKeyframe[]> {
+    return this.local.videoKeyframes(bytes, maxSide, count);
   }
   override pdfFirstPage(bytes: Blob, maxSide: number): Promise<RgbaImage | null> {
     return this.local.pdfFirstPage(bytes, maxSide);

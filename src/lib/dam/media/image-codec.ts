@@ -25,6 +25,12 @@ export interface ImageThumbnail {
   readonly hashes: PerceptualHashes;
 }
 
+/** One decoded frame of a video and when it is shown. */
+export interface VideoKeyframe {
+  readonly timeSeconds: number;
+  readonly image: RgbaImage;
+}
+
 /** Bytes that are not a picture this codec can decode (truncated, corrupt, unsupported). */
 export class ImageDecodeError extends Error {
   override readonly name = 'ImageDecodeError';
@@ -61,6 +67,13 @@ export abstract class ImageCodec {
   /** A video's first shown frame, scaled to fit `maxSide`; null where this host cannot decode video. */
   videoPosterFrame(_bytes: Blob, _maxSide: number): Promise<RgbaImage | null> {
     return Promise.resolve(null);
+  }
+  /**
+   * Up to `count` keyframes spread over a video's length (the first among them), each scaled to
+   * fit `maxSide`, with its presentation time; empty where this host cannot decode video.
+   */
+  videoKeyframes(_bytes: Blob, _maxSide: number, _count: number): Promise<VideoKeyframe[]> {
+    return Promise.resolve([]);
   }
   /** A PDF's first page, rendered to fit `maxSide`; null where this host cannot render PDF. */
   pdfFirstPage(_bytes: Blob, _maxSide: number): Promise<RgbaImage | null> {

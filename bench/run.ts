@@ -24,8 +24,10 @@ import { runnable, type BenchContext, type RunMeta, type RunnableBenchmark } fro
 import { knnBenchmark } from './node/knn.bench';
 import { mixedQueryBenchmark } from './node/mixed-query.bench';
 import { worldArchiveBenchmark } from './node/world-archive.bench';
+import { ocrBenchmark } from './node/ocr.bench';
 import { tagQueryBenchmark } from './browser/tag-query.bench';
 import { autoTaggingBenchmark } from './browser/auto-tagging.bench';
+import { clipBenchmark } from './browser/clip.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +43,8 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(worldArchiveBenchmark),
   runnable(autoTaggingBenchmark),
   runnable(embeddingsBenchmark),
+  runnable(ocrBenchmark),
+  runnable(clipBenchmark),
 ];
 
 const startedAt = performance.now();

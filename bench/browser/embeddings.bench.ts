@@ -1,3 +1,4 @@
+import { runProbeInWorker } from '../lib/worker-run';
 import { chromium, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -463,34 +464,8 @@ function fromMeasurement(base: EmbeddingsRun, measured: Measurement): Embeddings
   };
 }
 
-/**
- * Runs the bundled probe in a fresh dedicated worker of the page (a fresh ORT: it reads its
- * thread count once) and returns what it posts back. A worker that has not answered by
- * `timeoutMs` is terminated.
- */
-function runInWorker<T>(page: Page, script: string, request: ProbeRequest, timeoutMs: number): Promise<{ result?: T; error?: string }> {
-  return page.evaluate(
-    ([source, message, timeout]) =>
-      new Promise<{ result?: T; error?: string }>((resolvePromise) => {
-        const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-        const timer = setTimeout(() => {
-          worker.terminate();
-          resolvePromise({ error: `no answer from the worker in ${timeout / 1000} s` });
-        }, timeout);
-        worker.onmessage = (event: MessageEvent<{ result?: T; error?: string }>) => {
-          clearTimeout(timer);
-          worker.terminate();
-          resolvePromise(event.data);
-        };
-        worker.onerror = (event) => {
-          clearTimeout(timer);
-          worker.terminate();
-          resolvePromise({ error: event.message || 'worker error' });
-        };
-        worker.postMessage(message);
-      }),
-    [script, request, timeoutMs] as const,
-  );
+function runInWorker<T>(page: Page, script: string, request: ProbeRequest, timeoutMs: number) {
+  return runProbeInWorker<ProbeRequest, T>(page, script, request, timeoutMs);
 }
 
 interface BrowserRuns {

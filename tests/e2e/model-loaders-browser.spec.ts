@@ -2,10 +2,12 @@ import { expect, test } from './fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformersClipLoader } from '../../src/lib/ml/loaders/clip-loader';
 import { transformersTextEmbedderLoader } from '../../src/lib/ml/loaders/transformers-loader';
 import { directoryModelFiles } from '../../src/lib/platform/node-model-files';
 import { bundleProbe } from './probes/bundle-probe';
 import { runInWorker } from './probes/run-in-worker';
+import { drawPicture, type ClipProbe, type ClipProbeRequest, type PictureSpec } from './probes/clip-probe';
 import type { FolderBytes } from './probes/memory-model-files';
 import type { TfjsLayersProbe, TfjsLayersProbeRequest } from './probes/tfjs-layers-probe';
 import type { TransformersProbe, TransformersProbeRequest } from './probes/transformers-probe';
@@ -52,6 +54,41 @@ test('the transformers.js loader runs int8 weights on wasm by default, and fp32 
     expect(cosine).toBeGreaterThan(0.99);
     expect(cosine).toBeLessThan(1 - 1e-7);
   });
+});
+
+test('the CLIP loader embeds texts and pictures on wasm as natively: fp32 equal, q8 by default', async ({ page, baseURL }) => {
+  const clipFixture = fileURLToPath(new URL('../fixtures/models/clip-fixture', import.meta.url));
+  const texts = ['a red photo', 'green', 'a checkered pattern', `${'blue '.repeat(90)}red`];
+  const pictures: PictureSpec[] = [
+    { kind: 'plain', width: 300, height: 200, rgba: [255, 0, 0, 255] },
+    { kind: 'plain', width: 30, height: 45, rgba: [0, 255, 0, 255] },
+    { kind: 'checkerboard', size: 224, square: 32 },
+    { kind: 'plain', width: 64, height: 64, rgba: [0, 0, 255, 100] },
+  ];
+  const native = await transformersClipLoader({ name: 'clip-fixture', params: {}, device: 'cpu', files: directoryModelFiles(clipFixture) });
+  const reference = {
+    texts: (await native.embedTexts(texts)).map((v) => Array.from(v)),
+    images: (await native.embedImages(pictures.map(drawPicture))).map((v) => Array.from(v)),
+  };
+  await native.dispose();
+
+  await page.goto('/manifest.webmanifest');
+  const request: ClipProbeRequest = { origin: new URL(baseURL!).origin, files: folderBytes(clipFixture), texts, pictures };
+  const outcome = await runInWorker<ClipProbeRequest, ClipProbe>(page, await bundleProbe('clip-probe.ts'), request);
+  expect(outcome.error).toBeUndefined();
+  const { auto, fp32 } = outcome.result!;
+  expect(auto).toMatchObject({ device: 'wasm', precision: 'q8', dimensions: 512 });
+  expect(fp32).toMatchObject({ device: 'wasm', precision: 'fp32', dimensions: 512 });
+  for (const kind of ['texts', 'images'] as const) {
+    reference[kind].forEach((vector, i) => {
+      // The pictures' pixels are computed in JS on both sides, so fp32 inputs and outputs match.
+      fp32[kind][i]!.forEach((value, j) => expect(value).toBeCloseTo(vector[j]!, 5));
+      expect(dot(auto[kind][i]!, vector)).toBeGreaterThan(0.99);
+    });
+  }
+  // The red picture is still nearest "a red photo" on wasm.
+  const scores = fp32.images.map((image) => dot(fp32.texts[0]!, image));
+  expect(scores.indexOf(Math.max(...scores))).toBe(0);
 });
 
 test('a TF.js layers (Keras) model loads in a worker on TF.js wasm and predicts what its weights say', async ({ page, baseURL }) => {

@@ -1,3 +1,5 @@
+import type { RgbaPixels } from './vision/image-input';
+
 /**
  * What the model layer hands around. A loader turns a request into a loaded model; the
  * manager caches what loaders return and releases it through `dispose`.
@@ -48,4 +50,16 @@ export type ModelLoader<M extends LoadedModel = LoadedModel> = (request: ModelLo
 export interface TextEmbedder extends LoadedModel {
   readonly dimensions: number;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/**
+ * A CLIP-style dual encoder: pictures and texts in one vector space, every vector
+ * L2-normalised, one per input, in input order.
+ */
+export interface ImageTextEmbedder extends LoadedModel {
+  readonly dimensions: number;
+  /** The temperature CLIP's logits use (exp(logit_scale): 100 for OpenAI's weights), for zero-shot softmax. */
+  readonly logitScale: number;
+  embedImages(images: readonly RgbaPixels[]): Promise<Float32Array[]>;
+  embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
 }

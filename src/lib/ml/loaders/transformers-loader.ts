@@ -51,7 +51,7 @@ function applyWasmOptions({ env }: Transformers): void {
  * transformers.js itself never goes to the network or the disk: a hub model's files are fetched
  * by its `ModelFiles`, like any other.
  */
-function transformers(): Promise<Transformers> {
+export function transformers(): Promise<Transformers> {
   loading ??= import('@huggingface/transformers').then((module) => {
     const { env } = module;
     env.allowRemoteModels = false;
@@ -81,16 +81,19 @@ export async function hubFileUrl(repo: string, path: string, revision = 'main'):
 }
 
 /** transformers.js refuses `wasm` in Node and `cpu` in the browser, where wasm is the CPU. */
-function runtimeDevice(device: ExecutionDevice): ExecutionDevice {
+export function runtimeDevice(device: ExecutionDevice): ExecutionDevice {
   if (device === 'webgpu') return 'webgpu';
   return isNodeRuntime() ? 'cpu' : 'wasm';
 }
 
-/** The ONNX file transformers.js reads for a dtype: `onnx/model_quantized.onnx` for q8. */
-export function onnxModelPath(dtype: string): string {
+/**
+ * The ONNX file transformers.js reads for a dtype: `onnx/model_quantized.onnx` for q8. `stem` is
+ * the file's base name where a model has several (CLIP: `text_model`, `vision_model`).
+ */
+export function onnxModelPath(dtype: string, stem = 'model'): string {
   const suffix = DTYPE_SUFFIX[dtype];
   if (suffix === undefined) throw new Error(`Unknown dtype ${dtype} (known: ${Object.keys(DTYPE_SUFFIX).join(', ')})`);
-  return `onnx/model${suffix}.onnx`;
+  return `onnx/${stem}${suffix}.onnx`;
 }
 
 /**
@@ -99,10 +102,10 @@ export function onnxModelPath(dtype: string): string {
  * On wasm the int8 kernels run about twice as fast as fp32 (BENCHMARKS.md, text embeddings) and
  * the file is a quarter of the size; natively fp32 is fast anyway and exact.
  */
-export async function chooseOnnxDtype(requested: unknown, device: ExecutionDevice, files: ModelFiles): Promise<string> {
+export async function chooseOnnxDtype(requested: unknown, device: ExecutionDevice, files: ModelFiles, stem = 'model'): Promise<string> {
   if (typeof requested === 'string' && requested !== 'auto') return requested;
   const order = device === 'wasm' ? ['q8', 'fp32'] : ['fp32', 'q8'];
-  for (const dtype of order) if (await files.has(onnxModelPath(dtype))) return dtype;
+  for (const dtype of order) if (await files.has(onnxModelPath(dtype, stem))) return dtype;
   return order[0]!;
 }
 
@@ -168,7 +171,7 @@ export const transformersTextEmbedderLoader: ModelLoader<TextEmbedder> = async (
 };
 
 /** Names the model and its folder instead of the internal id transformers.js was given. */
-function loadError(request: ModelLoadRequest, id: string, error: unknown): Error {
+export function loadError(request: ModelLoadRequest, id: string, error: unknown): Error {
   const base = request.files.base.endsWith('/') ? request.files.base : `${request.files.base}/`;
   const message = (error instanceof Error ? error.message : String(error)).replaceAll(`${id}/`, base);
   return new Error(`Model ${request.name} could not be loaded from ${request.files.base}: ${message}`, {

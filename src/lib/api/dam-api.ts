@@ -8,11 +8,13 @@ import type { ModelApi, SemanticSearchResult } from './semantic-types';
 import type { SavedSearch, SavedSearchInput } from './search-types';
 import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
 import type { WorldArchiveApi } from './world-types';
+import type { ImageUnderstandingApi } from './image-types';
 
 export type * from './search-types';
 export type * from './semantic-types';
 export type * from './tag-types';
 export type * from './world-types';
+export type * from './image-types';
 
 export type StoreKind = 'idb' | 'opfs-ahp' | 'memfs2opfs' | 'memory' | 'directory';
 
@@ -108,6 +110,8 @@ export interface AssetQuery {
    * whose message says where.
    */
   readonly search?: string;
+  /** Least similarity a picture needs to match a `~` term by the image model (default: the model's). */
+  readonly minPictureSimilarity?: number;
   readonly offset?: number;
   /** At most 500. */
   readonly limit?: number;
@@ -170,8 +174,10 @@ export interface AssetFile {
 export interface SimilarImage {
   readonly id: number;
   readonly name: string | null;
-  /** The smallest Hamming distance over pHash, aHash and dHash. */
-  readonly distance: number;
+  /** The smallest Hamming distance over pHash, aHash and dHash; null when found by the image model. */
+  readonly distance: number | null;
+  /** Cosine similarity of the image model's vectors; null when found by perceptual hashes. */
+  readonly similarity: number | null;
 }
 
 export interface ExactDuplicate {
@@ -277,9 +283,10 @@ export type DamErrorName =
   | 'SavedSearchExistsError'
   | 'SavedSearchNotFoundError'
   | 'DamagedArchiveError'
-  | 'BlobIntegrityError';
+  | 'BlobIntegrityError'
+  | 'InvalidSettingError';
 
-export interface DamApi extends WorldArchiveApi, ModelApi {
+export interface DamApi extends WorldArchiveApi, ModelApi, ImageUnderstandingApi {
   listWorlds(): Promise<WorldSummary[]>;
   /** Creates a world and opens it as the current one (the previous current world is closed). */
   createWorld(name: string, options?: { store?: StoreKind }): Promise<WorldSummary>;
@@ -322,8 +329,14 @@ export interface DamApi extends WorldArchiveApi, ModelApi {
   /** Deletes the entity, and its bytes (and thumbnail) when no other entity needs them. */
   deleteAsset(id: number): Promise<DeleteResult>;
   findSimilarImages(id: number, options?: { threshold?: number; limit?: number }): Promise<SimilarImage[]>;
-  /** Assets whose text (name, metadata, content) means most nearly `query`, best first. */
-  semanticSearch(query: string, options?: { topN?: number; minSimilarity?: number; model?: string }): Promise<SemanticSearchResult>;
+  /**
+   * Assets whose text (name, metadata, content) means most nearly `query`, best first; and,
+   * where an image model is here, pictures that look like it, at least `minPictureSimilarity` alike.
+   */
+  semanticSearch(
+    query: string,
+    options?: { topN?: number; minSimilarity?: number; minPictureSimilarity?: number; model?: string },
+  ): Promise<SemanticSearchResult>;
 
   /** The entity's manual tags, model tags (with confidences) and the tags they imply. */
   entityTags(entityId: number): Promise<EntityTags>;

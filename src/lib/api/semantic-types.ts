@@ -4,7 +4,7 @@ import type { AssetCard } from './dam-api';
 
 export interface SemanticSearchHit {
   readonly asset: AssetCard;
-  /** Cosine similarity of the best-matching text field, in [-1, 1]. */
+  /** Cosine similarity of the best-matching text field (or picture), in [-1, 1]. */
   readonly score: number;
   /** Where the matching text came from, e.g. `TextContentComponent` / `text`. */
   readonly matchedComponent: string;
@@ -17,6 +17,12 @@ export interface SemanticSearchResult {
   readonly hits: readonly SemanticSearchHit[];
   /** Entities whose text is not embedded yet, so they cannot match so far. */
   readonly pendingEntities: number;
+  /** The image model that compared the text with pictures; null when there is none here. */
+  readonly pictureModel: string | null;
+  /** Pictures that look like the text (by the image model), best first. */
+  readonly pictureHits: readonly SemanticSearchHit[];
+  /** The least similarity pictures were held to (the given one, or the model's default); null without a model. */
+  readonly pictureMinSimilarity: number | null;
 }
 
 export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
@@ -24,8 +30,8 @@ export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
 /** One model of the registries as Settings shows it. */
 export interface ModelStatus {
   readonly name: string;
-  readonly task: 'text-embedding' | 'image-tagging';
-  /** A text embedder's vector size; null for a tagger. */
+  readonly task: 'text-embedding' | 'image-embedding' | 'image-tagging' | 'ocr';
+  /** An embedder's vector size; null for a tagger or OCR. */
   readonly dimensions: number | null;
   /** Where its files come from here; null when it has none (not bundled, not imported). */
   readonly source: 'bundled' | 'imported' | 'hub' | null;

@@ -5,9 +5,17 @@ import { mediaPlugin } from './plugins/media-plugin';
 import { semanticPlugin } from './plugins/semantic-plugin';
 import { searchPlugin } from './plugins/search-plugin';
 import { taggingPlugin } from './plugins/tagging-plugin';
+import { imageUnderstandingPlugin } from './plugins/image-understanding-plugin';
 
 /** The plugins every DAM world has. Later capabilities add theirs here. */
-export const DEFAULT_PLUGINS: readonly Plugin[] = [corePlugin, mediaPlugin, taggingPlugin, semanticPlugin, searchPlugin];
+export const DEFAULT_PLUGINS: readonly Plugin[] = [
+  corePlugin,
+  mediaPlugin,
+  taggingPlugin,
+  semanticPlugin,
+  searchPlugin,
+  imageUnderstandingPlugin,
+];
 
 /** Builds and starts a DAM world on an open database: plugins, migrations, schema check. */
 export async function createDamWorld(

@@ -14,44 +14,32 @@ import type {
   IngestStatus,
   SavedSearch,
   SavedSearchInput,
-  SemanticSearchResult,
-  SimilarImage,
   TagConceptOptions,
   VerifyReport,
 } from '../api/dam-api';
 import type { SqlExecutor } from '../db/database';
-import { componentFromInput, ecs, EventHandlingError, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
+import { componentFromInput, ecs, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
 import { DamError } from './errors';
-import { ModelHost } from './model-host';
+import { SearchHost } from './search-host';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
 import { getAssetDetail } from './services/asset-detail-service';
-import { getAssetCard, getAssetCards, listAssets, parseSearch, sha256Of } from './services/asset-query-service';
+import { getAssetCard, listAssets, sha256Of } from './services/asset-query-service';
 import { deleteEntities } from './services/delete-service';
 import { duplicateReport } from './services/duplicate-service';
 import { getEntityView, listEntitySummaries } from './services/entity-view-service';
 import { prepareFile, recordFile } from './services/ingest-service';
-import { findSimilarImages } from './services/similarity-service';
 import { verifyBlobs } from './services/verify-service';
-import { NeedsTextEmbeddingMarker } from './components/markers';
-import { SemanticSearchQuery } from './events/semantic-search-query';
 
-/** Longer search text is refused rather than cut: what was cut would silently not count. */
-const MAX_QUERY_CHARS = 1000;
-/** SemanticSearchQuery's default result count, and the most a filtered search asks the model for. */
-const DEFAULT_TOP_N = 10;
-const MAX_FILTERED_TOP_N = 500;
 import * as tags from './tag-operations';
-import { entitiesMatching } from './query/query-sql';
 import * as savedSearchService from './services/saved-search-service';
-import { splitMeaningQuery } from './query/meaning-split';
 
 /**
  * The DAM application behind the `DamApi`: the worlds (`WorldHost`), whole-world archives
  * (`WorldArchiveHost`) and the shared models (`ModelHost`) below it, and here the operations the
  * UI may ask for on the open world's entities, files, assets, tags and searches.
  */
-export class DamApp extends ModelHost implements DamApi {
+export class DamApp extends SearchHost implements DamApi {
   async createEntity(components: readonly ComponentInput[]): Promise<EntityView> {
     const world = this.requireOpen();
     const instances = components.map((c) => this.toInstance(world, c));
@@ -135,7 +123,7 @@ export class DamApp extends ModelHost implements DamApi {
   }
 
   async listAssets(query: AssetQuery = {}): Promise<AssetPage> {
-    return listAssets(this.requireOpen().db, query, this.queryContext());
+    return listAssets(this.requireOpen().db, query, this.queryContext({ pictureMinSimilarity: query.minPictureSimilarity }));
   }
 
   async getAsset(id: number): Promise<AssetDetail | null> {
@@ -249,53 +237,6 @@ export class DamApp extends ModelHost implements DamApi {
     const result = await change;
     this.requireOpenWorld().runner.kick();
     return result;
-  }
-
-  async findSimilarImages(id: number, options: { threshold?: number; limit?: number } = {}): Promise<SimilarImage[]> {
-    return findSimilarImages(this.requireOpen().db, id, options);
-  }
-
-  async semanticSearch(
-    query: string,
-    options: { topN?: number; minSimilarity?: number; model?: string } = {},
-  ): Promise<SemanticSearchResult> {
-    if (query.trim().length > MAX_QUERY_CHARS) {
-      throw new DamError(
-        'InvalidQueryError',
-        `The search text is ${query.trim().length} characters long; at most ${MAX_QUERY_CHARS} are allowed`,
-      );
-    }
-    // Words are embedded; tag terms and the like filter what the model finds.
-    const { text, filter } = splitMeaningQuery(parseSearch(query));
-    if (!text.trim()) throw new DamError('InvalidQueryError', 'Type a few words to search for');
-    const world = this.requireOpen();
-    const topN = options.topN ?? DEFAULT_TOP_N;
-    // A filter drops hits, so the model is asked for more to leave enough after it.
-    const asked = filter ? { ...options, topN: Math.min(MAX_FILTERED_TOP_N, topN * 5) } : options;
-    const [answer] = await world.dispatchEvent(new SemanticSearchQuery(text.trim(), asked)).catch((error: unknown) => {
-      // A listener's DamError (no model, unknown model) is the user's answer, not its wrapper.
-      throw error instanceof EventHandlingError && error.cause instanceof DamError ? error.cause : error;
-    });
-    if (!answer) throw new DamError('ModelUnavailableError', 'Semantic search is not set up in this world');
-    const kept = filter
-      ? await entitiesMatching(
-          world.db,
-          filter,
-          answer.matches.map((m) => m.entityId),
-          this.queryContext(),
-        )
-      : null;
-    const matches = (kept ? answer.matches.filter((m) => kept.has(m.entityId)) : answer.matches).slice(0, topN);
-    const cards = await getAssetCards(
-      world.db,
-      matches.map((m) => m.entityId),
-    );
-    const hits = matches.flatMap((match) => {
-      const asset = cards.get(match.entityId);
-      return asset ? [{ asset, score: match.score, matchedComponent: match.sourceComponentName, matchedField: match.sourceFieldName }] : [];
-    });
-    const { rows } = await world.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${NeedsTextEmbeddingMarker.table}`);
-    return { model: answer.model, hits, pendingEntities: rows[0]?.n ?? 0 };
   }
 
   savedSearches(): Promise<SavedSearch[]> {

@@ -62,7 +62,7 @@ export class ModelHost extends WorldArchiveHost {
     return super.splitWorld({ ...options, context: this.queryContext() });
   }
 
-  protected queryContext(): QueryContext {
+  protected queryContext(_options: { readonly pictureMinSimilarity?: number } = {}): QueryContext {
     const { models } = this.modelResources();
     return { embedText: (text) => embedQueryText(models, text) };
   }

@@ -2,6 +2,8 @@ import { registryModelResolver } from '../dam/models/model-sources';
 import { browserCapabilities } from '../ml/browser-capabilities';
 import { configureTfjsWasm } from '../ml/loaders/tfjs-backend';
 import { configureOnnxWasm, transformersTextEmbedderLoader } from '../ml/loaders/transformers-loader';
+import { transformersClipLoader } from '../ml/loaders/clip-loader';
+import { createPaddleOcrLoader } from '../ml/loaders/paddle-ocr-loader';
 import { useLiteTextEmbedderLoader } from '../ml/loaders/use-lite-loader';
 import { createOnnxImageTaggerLoader, tfjsImageTaggerLoader } from '../ml/loaders/image-tagger-loaders';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
@@ -25,15 +27,15 @@ export function createBrowserModelManager(store: ModelStore, origin: string = se
   manager.registerModelLoader('use-lite', useLiteTextEmbedderLoader);
   manager.registerModelLoader('transformers-text', transformersTextEmbedderLoader);
   manager.registerModelLoader('tfjs-image-tagger', tfjsImageTaggerLoader);
-  manager.registerModelLoader(
-    'onnx-image-tagger',
-    createOnnxImageTaggerLoader(async () => {
-      // The build transformers.js uses (one asyncify build runs wasm and WebGPU), set up the same.
-      const ort = await import('onnxruntime-web/webgpu');
-      ort.env.wasm.wasmPaths = `${origin}/ort/`;
-      ort.env.wasm.numThreads = threads;
-      return ort;
-    }),
-  );
+  const ort = async () => {
+    // The build transformers.js uses (one asyncify build runs wasm and WebGPU), set up the same.
+    const module = await import('onnxruntime-web/webgpu');
+    module.env.wasm.wasmPaths = `${origin}/ort/`;
+    module.env.wasm.numThreads = threads;
+    return module;
+  };
+  manager.registerModelLoader('onnx-image-tagger', createOnnxImageTaggerLoader(ort));
+  manager.registerModelLoader('transformers-clip', transformersClipLoader);
+  manager.registerModelLoader('paddle-ocr', createPaddleOcrLoader(ort));
   return manager;
 }

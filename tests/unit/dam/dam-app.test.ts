@@ -43,6 +43,7 @@ describe('DamApp on disk', () => {
       '0009_asset_tag_sets',
       '0010_saved_searches',
       '0011_asset_text',
+      '0012_image_understanding',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -71,10 +71,14 @@ describe('models in Settings', () => {
       expect(before.map((m) => [m.name, m.source, m.state])).toEqual([
         ['all-MiniLM-L6-v2', null, 'unavailable'],
         ['use-lite', 'bundled', 'unloaded'],
+        ['clip-vit-base-patch32', null, 'unavailable'],
         ['wd-v1-4-moat-tagger-v2', null, 'unavailable'],
         ['nsfwjs-mobilenet-v2', 'bundled', 'unloaded'],
+        ['pp-ocrv4', 'bundled', 'unloaded'],
       ]);
-      expect(before[3]).toMatchObject({ task: 'image-tagging', dimensions: null, licence: 'MIT', sizeBytes: 2_738_464 });
+      expect(before[2]).toMatchObject({ task: 'image-embedding', dimensions: 512, licence: 'MIT' });
+      expect(before[5]).toMatchObject({ task: 'ocr', dimensions: null, licence: 'Apache-2.0', sizeBytes: 16_173_333 });
+      expect(before[4]).toMatchObject({ task: 'image-tagging', dimensions: null, licence: 'MIT', sizeBytes: 2_738_464 });
       expect(before[1]).toMatchObject({
         dimensions: 512,
         licence: 'Apache-2.0',

@@ -7,7 +7,10 @@ describe('matchSourceLabel', () => {
     expect(matchSourceLabel('FilePropertiesComponent', 'original_filename_manualtags')).toBe('file name and tags');
     expect(matchSourceLabel('DocumentPropertiesComponent', 'text_with_tags')).toBe('document text and tags');
     expect(matchSourceLabel('TextContentComponent', 'text_model_wd-v1-4-moat-tagger-v2')).toBe('text content and tags');
-    expect(matchSourceLabel('OcrTextComponent', 'text')).toBe('OcrText text');
+    expect(matchSourceLabel('OcrTextComponent', 'text')).toBe('text in the picture');
+    expect(matchSourceLabel('SomeNewComponent', 'text')).toBe('SomeNew text');
+    expect(matchSourceLabel('FileContent', 'image')).toBe('the picture');
+    expect(matchSourceLabel('FileContent', 'frame@75.50')).toBe('the video at 1:15');
   });
 
   it('reads a score as a whole percentage, never below zero', () => {

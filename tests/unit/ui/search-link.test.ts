@@ -5,11 +5,21 @@ const read = (query: string) => readSearchLink(new URLSearchParams(query));
 
 describe('search links', () => {
   it('round-trips every part of a search, and leaves defaults out', () => {
-    const link = { query: 'tag:cat size>1MB', mode: 'name', minPercent: 45, sort: 'size', order: 'asc', page: 3 } as const;
+    const link = {
+      query: 'tag:cat size>1MB',
+      mode: 'name',
+      minPercent: 45,
+      pictureMinPercent: 22,
+      sort: 'size',
+      order: 'asc',
+      page: 3,
+    } as const;
     const query = searchLinkQuery(link);
-    expect(query).toBe('q=tag%3Acat+size%3E1MB&mode=name&min=45&sort=size&order=asc&page=3');
+    expect(query).toBe('q=tag%3Acat+size%3E1MB&mode=name&min=45&pmin=22&sort=size&order=asc&page=3');
     expect(read(query)).toEqual({ ...link, problems: [] });
-    expect(searchLinkQuery({ query: 'x', mode: 'meaning', minPercent: 30, sort: 'added', order: null, page: 1 })).toBe('q=x');
+    expect(
+      searchLinkQuery({ query: 'x', mode: 'meaning', minPercent: 30, pictureMinPercent: null, sort: 'added', order: null, page: 1 }),
+    ).toBe('q=x');
   });
 
   it('turns hostile and malformed links into a safe search with a note, never a throw', () => {
@@ -25,8 +35,16 @@ describe('search links', () => {
       'This link has parts the search does not use, which were ignored: ?script?alert?1???script…, utm_source.',
     ]);
 
-    const bad = read(`q=${encodeURIComponent("' OR 1=1 --")}&sort=DROP&order=sideways&page=-4&min=300&mode=sql`);
-    expect(bad).toMatchObject({ query: "' OR 1=1 --", mode: 'meaning', minPercent: 30, sort: 'added', order: null, page: 1 });
-    expect(bad.problems).toHaveLength(4);
+    const bad = read(`q=${encodeURIComponent("' OR 1=1 --")}&sort=DROP&order=sideways&page=-4&min=300&mode=sql&pmin=0.5`);
+    expect(bad).toMatchObject({
+      query: "' OR 1=1 --",
+      mode: 'meaning',
+      minPercent: 30,
+      pictureMinPercent: null,
+      sort: 'added',
+      order: null,
+      page: 1,
+    });
+    expect(bad.problems).toHaveLength(5);
   });
 });

@@ -29,3 +29,18 @@ export const NeedsAutoTaggingMarker = defineMarker({
   name: 'NeedsAutoTaggingMarker',
   table: 'component_marker_needs_auto_tagging',
 });
+
+/**
+ * Pictures and videos to embed with the image model (CLIP). Set at ingest; the system drops it
+ * when no image model is here, and importing one marks every picture still without a vector.
+ */
+export const NeedsImageEmbeddingMarker = defineMarker({
+  name: 'NeedsImageEmbeddingMarker',
+  table: 'component_marker_needs_image_embedding',
+});
+
+/** Pictures whose text has not been read yet (OCR, while it is on). */
+export const NeedsOcrMarker = defineMarker({
+  name: 'NeedsOcrMarker',
+  table: 'component_marker_needs_ocr',
+});

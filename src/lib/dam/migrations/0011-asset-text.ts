@@ -1,4 +1,5 @@
 import type { Migration } from '../../db/migrations';
+import { assetTextTriggerSql } from './asset-text-triggers';
 
 /** The text sources of an asset's document, as trigger names and the tables they watch. */
 const SOURCES = [
@@ -10,32 +11,13 @@ const SOURCES = [
 ] as const;
 
 /** Where people write titles and descriptions in EXIF, XMP and IPTC (as exifr names them), and audio tags. */
-const EXIF_TEXTS = `jsonb_build_array(x.metadata->'ifd0'->'ImageDescription', x.metadata->'ifd0'->'XPTitle',
+export const EXIF_TEXTS = `jsonb_build_array(x.metadata->'ifd0'->'ImageDescription', x.metadata->'ifd0'->'XPTitle',
   x.metadata->'ifd0'->'XPComment', x.metadata->'ifd0'->'XPKeywords', x.metadata->'dc'->'title', x.metadata->'dc'->'description',
   x.metadata->'dc'->'subject', x.metadata->'iptc'->'ObjectName', x.metadata->'iptc'->'Headline', x.metadata->'iptc'->'Caption',
   x.metadata->'iptc'->'Keywords', x.metadata->'iptc'->'City', x.metadata->'iptc'->'Country')`;
-const AUDIO_TEXTS = `jsonb_build_array(a.tags->'title', a.tags->'artist', a.tags->'album', a.tags->'genre', a.tags->'comment')`;
+export const AUDIO_TEXTS = `jsonb_build_array(a.tags->'title', a.tags->'artist', a.tags->'album', a.tags->'genre', a.tags->'comment')`;
 
-const triggers = SOURCES.map(
-  ([name, table]) => `
-CREATE FUNCTION dam_asset_text_after_${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM dam_refresh_asset_text(ARRAY(SELECT DISTINCT entity_id FROM new_rows));
-  ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM dam_refresh_asset_text(ARRAY(SELECT entity_id FROM new_rows UNION SELECT entity_id FROM old_rows));
-  ELSE
-    PERFORM dam_refresh_asset_text(ARRAY(SELECT DISTINCT entity_id FROM old_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER dam_asset_text_${name}_insert AFTER INSERT ON ${table}
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dam_asset_text_after_${name}();
-CREATE TRIGGER dam_asset_text_${name}_update AFTER UPDATE ON ${table}
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dam_asset_text_after_${name}();
-CREATE TRIGGER dam_asset_text_${name}_delete AFTER DELETE ON ${table}
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dam_asset_text_after_${name}();`,
-).join('\n');
+const triggers = SOURCES.map(([name, table]) => assetTextTriggerSql(name, table)).join('\n');
 
 /**
  * `dam_asset_text`: one full-text document per asset (entity with file properties), under a GIN

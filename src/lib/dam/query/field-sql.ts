@@ -4,6 +4,7 @@ import type { Comparison, QueryNode } from './query-ast';
 import { AGE_UNIT_HOURS, DURATION_UNITS, SIZE_UNITS } from './query-fields';
 import { DEFAULT_SIMILARITY_THRESHOLD, PERCEPTUAL_HASH_TABLES } from '../services/similarity-service';
 import { TEXT_EMBEDDING_COMPONENTS } from '../components/embeddings';
+import { IMAGE_EMBEDDING_COMPONENTS } from '../components/image-embeddings';
 import { DocumentPropertiesComponent, TextContentComponent } from '../components/media';
 
 /**
@@ -12,6 +13,14 @@ import { DocumentPropertiesComponent, TextContentComponent } from '../components
  * 0.4–0.8 and unrelated ones 0.1–0.35, as measured for the search page's default).
  */
 export const SIMILAR_TEXT_MIN_SIMILARITY = 0.85;
+
+/**
+ * How alike two pictures' image-model vectors must be (cosine) for `similar:` and the asset
+ * page's similar pictures: the same scene or subject, not merely both outdoors. With CLIP
+ * ViT-B/32, near-copies score above 0.95, shots of one scene about 0.85–0.95, and unrelated
+ * photos 0.4–0.7.
+ */
+export const SIMILAR_PICTURE_MIN_SIMILARITY = 0.85;
 
 /** The components whose `text` field holds a document's body. */
 const DOCUMENT_TEXT_SOURCES = `'${DocumentPropertiesComponent.name}', '${TextContentComponent.name}'`;
@@ -129,7 +138,8 @@ export function fieldSql(node: FieldNode, columns: FieldColumns, param: (value: 
         : `EXISTS (SELECT 1 FROM entities a WHERE a.id = ${entity} AND a.created_at ${bound})`;
     }
     case 'similar': {
-      // As `findSimilarImages`: within the threshold on any of the three hashes, itself excluded.
+      // Within the threshold on any of the three perceptual hashes (as `findSimilarImages` without
+      // an image model), itself excluded.
       const target = `$${param(node.entityId)}::bigint`;
       const bits = `$${param(DEFAULT_SIMILARITY_THRESHOLD)}`;
       const near = PERCEPTUAL_HASH_TABLES.map((table) =>
@@ -147,7 +157,13 @@ export function fieldSql(node: FieldNode, columns: FieldColumns, param: (value: 
           WHERE f.entity_id = ${entity} AND f.source_component_name IN (${DOCUMENT_TEXT_SOURCES}) AND f.source_field_name LIKE 'text%'
           AND (f.embedding_vector <=> q.embedding_vector) <= ${alike})`,
       );
-      return `(${entity} <> ${target} AND (${[...near, ...documents].join(' OR ')}))`;
+      // Pictures are near when their image-model vectors are (any keyframe of a video).
+      const looks = `$${param(1 - SIMILAR_PICTURE_MIN_SIMILARITY)}::double precision`;
+      const pictures = IMAGE_EMBEDDING_COMPONENTS.map(
+        ({ table }) => `EXISTS (SELECT 1 FROM ${table} f JOIN ${table} q ON q.entity_id = ${target}
+          WHERE f.entity_id = ${entity} AND (f.embedding_vector <=> q.embedding_vector) <= ${looks})`,
+      );
+      return `(${entity} <> ${target} AND (${[...near, ...pictures, ...documents].join(' OR ')}))`;
     }
     case 'hash': {
       const value = `decode($${param(node.hex)}, 'hex')`;

@@ -41,6 +41,8 @@ export const DEFAULT_MIN_SIMILARITY = 0.3;
 export interface QueryEmbedding {
   readonly table: string;
   readonly vector: string;
+  /** The least similarity the model's vectors need by default (an image model's is far below a text model's). */
+  readonly minSimilarity?: number;
 }
 
 export interface QueryContext {
@@ -48,6 +50,10 @@ export interface QueryContext {
   readonly now?: Date;
   /** Embeds a `~` term's text with the world's text model; absent where there is none. */
   readonly embedText?: (text: string) => Promise<QueryEmbedding>;
+  /** Embeds a `~` term's text with the image model (CLIP), which compares it with pictures; null when there is none. */
+  readonly embedTextForPictures?: (text: string) => Promise<QueryEmbedding | null>;
+  /** The least similarity a picture needs to match a `~` term (the search page's slider); the model's default otherwise. */
+  readonly pictureMinSimilarity?: number;
 }
 
 /** The `~0.3` of a search (the parser allows it only at the top), or null. */
@@ -106,15 +112,23 @@ export async function compileQuery(
         return hasAnyModelTagSql(columns.entity, tags, node.op === null ? undefined : { op: node.op, param: param(node.confidence) });
       }
       case 'semantic': {
-        if (!context.embedText)
-          throw new DamError('ModelUnavailableError', 'Search by meaning (~"…") needs a text model, and this world has none');
-        const { table, vector } = await context.embedText(node.text);
         // A distance bound, not a nearest-neighbour LIMIT: every asset that close matches, so the
         // count is exact (HNSW answers only "the nearest k"). Correlated on the entity, so beside
         // selective terms the planner compares only their candidates' vectors (by the entity_id
-        // index) instead of all of them.
-        return `EXISTS (SELECT 1 FROM ${table} v WHERE v.entity_id = ${columns.entity}
-          AND (v.embedding_vector <=> $${param(vector)}::vector) <= $${param(maxDistance)}::double precision)`;
+        // index) instead of all of them. Texts compare with the text model's vectors of the
+        // asset's texts and, where an image model is here, pictures with its vectors of them,
+        // each at its own floor: the two spaces score alike things very differently.
+        const near = (embedding: QueryEmbedding, floor: number) =>
+          `EXISTS (SELECT 1 FROM ${embedding.table} v WHERE v.entity_id = ${columns.entity}
+          AND (v.embedding_vector <=> $${param(embedding.vector)}::vector) <= $${param(1 - floor)}::double precision)`;
+        const parts: string[] = [];
+        if (context.embedText) parts.push(near(await context.embedText(node.text), 1 - maxDistance));
+        const pictures = await context.embedTextForPictures?.(node.text);
+        if (pictures) parts.push(near(pictures, context.pictureMinSimilarity ?? pictures.minSimilarity ?? DEFAULT_MIN_SIMILARITY));
+        if (parts.length === 0) {
+          throw new DamError('ModelUnavailableError', 'Search by meaning (~"…") needs a text model, and this world has none');
+        }
+        return `(${parts.join(' OR ')})`;
       }
       case 'min-similarity':
         return 'true';

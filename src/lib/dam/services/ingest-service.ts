@@ -22,6 +22,7 @@ import { blobChunks, hashBytes, hashChunks, toHex, type ContentHashes } from './
 import { detectMimeType, MIME_SNIFF_BYTES } from './mime-service';
 import { forEachRead, ownBuffer } from './grouped-read';
 import { markNewImagesForAutoTagging } from './auto-tagging-settings';
+import { markNewForImageUnderstanding } from './image-understanding-settings';
 
 /** Files up to this size are read in one go (one read is cheaper than many); larger ones stream. */
 const WHOLE_READ_LIMIT = 16 * 1024 * 1024;
@@ -268,6 +269,8 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
   const needsMetadata: EntityId[] = [];
   const needsThumbnail: EntityId[] = [];
   const needsArchive: EntityId[] = [];
+  const pictures: EntityId[] = [];
+  const videos: EntityId[] = [];
   fresh.forEach((file, i) => {
     const entityId = ids[i]!;
     const { source, hashes } = file;
@@ -293,7 +296,10 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
     } else {
       needsMetadata.push(entityId);
     }
-    if (assetKindOf(file.mimeType) === 'archive') needsArchive.push(entityId);
+    const kind = assetKindOf(file.mimeType);
+    if (kind === 'archive') needsArchive.push(entityId);
+    else if (kind === 'image') pictures.push(entityId);
+    else if (kind === 'video') videos.push(entityId);
     known.set(file.sha256, entityId);
   });
   await ecs.addComponentBatch(tx, components);
@@ -302,6 +308,7 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
   await ecs.addMarker(tx, NeedsArchiveExtractionMarker, needsArchive);
   await ecs.addMarker(tx, NeedsTextEmbeddingMarker, ids);
   await markNewImagesForAutoTagging(tx, needsThumbnail);
+  await markNewForImageUnderstanding(tx, { pictures, videos });
   const created = new Set(fresh);
   const results: IngestResult[] = [];
   for (const file of files) {

@@ -8,6 +8,9 @@ import { DamError } from '../errors';
 import type { ModelParams } from '../../ml/model-execution-manager';
 import { EMBEDDING_MODEL_REGISTRY } from '../models/embedding-model-registry';
 import { TAGGING_MODEL_REGISTRY } from '../models/tagging-model-registry';
+import { IMAGE_EMBEDDING_MODEL_REGISTRY } from '../models/image-embedding-model-registry';
+import { OCR_MODEL_REGISTRY } from '../models/ocr-model-registry';
+import { getImageEmbedder } from './image-model-choice';
 import { getImageTagger } from './tagging-service';
 import { getTextEmbedder } from './text-model-choice';
 
@@ -25,7 +28,8 @@ interface ModelEntry {
   readonly params: ModelParams;
   readonly dimensions: number | null;
   readonly files: readonly string[];
-  readonly weights?: { readonly browser: string; readonly node: string };
+  /** Weights published in two sets (int8 for the browser, fp32 for Node): a folder needs one whole set. */
+  readonly weights?: { readonly browser: readonly string[]; readonly node: readonly string[] };
   readonly hub?: string;
   readonly licence: string;
   readonly sizeBytes?: number;
@@ -41,7 +45,18 @@ function modelEntry(name: string): ModelEntry {
       task: 'text-embedding',
       params: {},
       dimensions: text.defaultParams.dimensions,
+      weights: text.weights && { browser: [text.weights.browser], node: [text.weights.node] },
       verify: (models) => getTextEmbedder(models, name),
+    };
+  }
+  const image = IMAGE_EMBEDDING_MODEL_REGISTRY[name];
+  if (image) {
+    return {
+      ...image,
+      task: 'image-embedding',
+      params: {},
+      dimensions: image.defaultParams.dimensions,
+      verify: (models) => getImageEmbedder(models, name),
     };
   }
   const tagger = TAGGING_MODEL_REGISTRY[name];
@@ -53,14 +68,21 @@ function modelEntry(name: string): ModelEntry {
       dimensions: null,
       verify: (models) => getImageTagger(models, name),
     };
-  const known = [...Object.keys(EMBEDDING_MODEL_REGISTRY), ...Object.keys(TAGGING_MODEL_REGISTRY)];
-  throw new DamError('UnknownModelError', `Unknown model "${name}" (known: ${known.join(', ')})`);
+  const ocr = OCR_MODEL_REGISTRY[name];
+  if (ocr) return { ...ocr, task: 'ocr', params: {}, dimensions: null, verify: (models) => models.getModel(ocr.loader, name) };
+  throw new DamError('UnknownModelError', `Unknown model "${name}" (known: ${allModelNames().join(', ')})`);
 }
 
-/** Every registered model (text embedders, then taggers) as Settings shows it: source, size, licence, state and device. */
+/** Every registered model: text embedders, image embedders, taggers, then OCR. */
+function allModelNames(): string[] {
+  return [EMBEDDING_MODEL_REGISTRY, IMAGE_EMBEDDING_MODEL_REGISTRY, TAGGING_MODEL_REGISTRY, OCR_MODEL_REGISTRY].flatMap((r) =>
+    Object.keys(r),
+  );
+}
+
+/** Every registered model as Settings shows it: source, size, licence, state and device. */
 export async function listModelStatuses(resources: ModelResources): Promise<ModelStatus[]> {
-  const names = [...Object.keys(EMBEDDING_MODEL_REGISTRY), ...Object.keys(TAGGING_MODEL_REGISTRY)];
-  return Promise.all(names.map((name) => modelStatus(resources, name)));
+  return Promise.all(allModelNames().map((name) => modelStatus(resources, name)));
 }
 
 export async function modelStatus({ models, downloads }: ModelResources, name: string): Promise<ModelStatus> {
@@ -130,8 +152,9 @@ export async function importModel(resources: ModelResources, name: string, files
   }
   const has = (path: string) => kept.some((f) => f.path === path);
   const missing = info.files.filter((path) => !has(path));
-  if (info.weights && !has(info.weights.browser) && !has(info.weights.node)) {
-    missing.push(`${info.weights.browser} or ${info.weights.node}`);
+  if (info.weights && !info.weights.browser.every(has) && !info.weights.node.every(has)) {
+    const set = (paths: readonly string[]) => (paths.length === 1 ? paths[0] : `(${paths.join(' and ')})`);
+    missing.push(`${set(info.weights.browser)} or ${set(info.weights.node)}`);
   }
   if (missing.length > 0) {
     throw new DamError('InvalidModelFolderError', `This folder is not a ${name} model: ${missing.join(', ')} missing`);
@@ -149,7 +172,7 @@ export async function downloadModel(resources: ModelResources, name: string): Pr
   }
   let files: ModelFileInput[];
   try {
-    const paths = info.weights ? [...info.files, isNodeRuntime() ? info.weights.node : info.weights.browser] : info.files;
+    const paths = info.weights ? [...info.files, ...(isNodeRuntime() ? info.weights.node : info.weights.browser)] : info.files;
     files = await resources.downloads.download(name, paths, (path) => hubFileUrl(repo, path));
   } catch (error) {
     throw new DamError('ModelDownloadError', `Downloading "${name}" failed: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../../db/database';
 import { ecs, type EntityId } from '../../ecs';
 import { FilePropertiesComponent } from '../components/files';
+import { OcrTextComponent } from '../components/ocr';
 import { AudioPropertiesComponent, DocumentPropertiesComponent, ExifMetadataComponent, TextContentComponent } from '../components/media';
 
 /** One text of an entity worth embedding, named by where it came from. */
@@ -40,14 +41,18 @@ function field(componentName: string, fieldName: string, parts: readonly string[
   return text ? [{ componentName, fieldName, text }] : [];
 }
 
-/** The texts `updateTextEmbeddingsForEntity` embeds: file name, EXIF title/description, audio tags, PDF title and text, plain text. */
+/**
+ * The texts `updateTextEmbeddingsForEntity` embeds: file name, EXIF title/description, audio
+ * tags, PDF title and text, plain text, and text read in a picture.
+ */
 export async function collectTextFields(db: SqlExecutor, entityId: EntityId): Promise<TextField[]> {
-  const [file, exif, audio, document, content] = await Promise.all([
+  const [file, exif, audio, document, content, ocr] = await Promise.all([
     ecs.getComponent(db, entityId, FilePropertiesComponent),
     ecs.getComponent(db, entityId, ExifMetadataComponent),
     ecs.getComponent(db, entityId, AudioPropertiesComponent),
     ecs.getComponent(db, entityId, DocumentPropertiesComponent),
     ecs.getComponent(db, entityId, TextContentComponent),
+    ecs.getComponent(db, entityId, OcrTextComponent),
   ]);
   const fields: TextField[] = [];
   if (file?.originalFilename) {
@@ -75,5 +80,6 @@ export async function collectTextFields(db: SqlExecutor, entityId: EntityId): Pr
     fields.push(...field(DocumentPropertiesComponent.name, 'text', document.text ? [document.text] : []));
   }
   if (content) fields.push(...field(TextContentComponent.name, 'text', [content.text]));
+  if (ocr) fields.push(...field(OcrTextComponent.name, 'text', [ocr.text]));
   return fields;
 }

@@ -22,14 +22,17 @@ export async function chooseTextModel(models: ModelExecutionManager, requested?:
 }
 
 /** Refuses a model whose vectors do not fit its table (an imported folder of another size, say). */
-export function assertTextEmbedderFits(name: string, embedder: TextEmbedder): void {
-  const expected = getEmbeddingModelInfo(name).defaultParams.dimensions;
-  if (embedder.dimensions !== expected) {
+export function assertModelDimensions(name: string, actual: number, expected: number): void {
+  if (actual !== expected) {
     throw new DamError(
       'ModelMismatchError',
-      `The files of "${name}" give ${embedder.dimensions}-dimensional vectors, but ${name} has ${expected}: is this the right model's folder?`,
+      `The files of "${name}" give ${actual}-dimensional vectors, but ${name} has ${expected}: is this the right model's folder?`,
     );
   }
+}
+
+export function assertTextEmbedderFits(name: string, embedder: TextEmbedder): void {
+  assertModelDimensions(name, embedder.dimensions, getEmbeddingModelInfo(name).defaultParams.dimensions);
 }
 
 /** The text model, loaded through the manager and checked against its table. */

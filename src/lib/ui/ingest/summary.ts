@@ -32,6 +32,8 @@ export function pendingWorkLabel(marker: string): string {
   if (/metadata/i.test(marker)) return 'Reading metadata';
   if (/hash|similar|perceptual/i.test(marker)) return 'Comparing images';
   if (/archive|zip|unpack/i.test(marker)) return 'Unpacking archives';
+  if (/ImageEmbedding/.test(marker)) return 'Indexing pictures for search';
+  if (/Ocr/.test(marker)) return 'Reading text in pictures';
   // `NeedsFooBarMarker` → "Foo bar".
   const words = marker
     .replace(/^Needs/, '')

@@ -5,7 +5,15 @@ import { DEFAULT_MIN_PERCENT, searchLinkQuery } from './search-link';
 /** The search page's query string for a saved search: matching as its badge counts (by name and terms), in its order. */
 export function savedSearchQuery(search: SavedSearch): string {
   const order = search.descending === null ? null : search.descending ? 'desc' : 'asc';
-  return searchLinkQuery({ query: search.query, mode: 'name', minPercent: DEFAULT_MIN_PERCENT, sort: search.sort, order, page: 1 });
+  return searchLinkQuery({
+    query: search.query,
+    mode: 'name',
+    minPercent: DEFAULT_MIN_PERCENT,
+    pictureMinPercent: null,
+    sort: search.sort,
+    order,
+    page: 1,
+  });
 }
 
 /**

@@ -12,6 +12,8 @@ export interface SearchLink {
   readonly mode: 'meaning' | 'name';
   /** Least similarity of a meaning search, in percent. */
   readonly minPercent: number;
+  /** Least similarity a picture needs to match the words by the image model, in percent; null for the model's default. */
+  readonly pictureMinPercent: number | null;
   readonly sort: AssetSort;
   /** Null: the sort's own default (newest, largest, A→Z). */
   readonly order: 'asc' | 'desc' | null;
@@ -23,7 +25,7 @@ export interface SearchLink {
 
 export const DEFAULT_MIN_PERCENT = 30;
 export const SORT_LABELS: Readonly<Record<AssetSort, string>> = { added: 'Date added', taken: 'Date taken', name: 'Name', size: 'Size' };
-const KNOWN = new Set(['q', 'mode', 'min', 'sort', 'order', 'page']);
+const KNOWN = new Set(['q', 'mode', 'min', 'pmin', 'sort', 'order', 'page']);
 const MAX_PAGE = 10_000;
 
 /** A parameter's name as safe, short text for a message. */
@@ -55,6 +57,11 @@ export function readSearchLink(params: URLSearchParams): SearchLink {
   const minPercent = Number.isInteger(minNumber) && minNumber >= 0 && minNumber <= 100 ? minNumber : DEFAULT_MIN_PERCENT;
   if (min !== null && minPercent !== minNumber)
     problems.push(`The least match must be a whole percentage from 0 to 100; it is ${DEFAULT_MIN_PERCENT}%.`);
+  const pmin = params.get('pmin');
+  const pminNumber = pmin === null || pmin.trim() === '' ? NaN : Number(pmin);
+  const pictureMinPercent = Number.isInteger(pminNumber) && pminNumber >= 0 && pminNumber <= 100 ? pminNumber : null;
+  if (pmin !== null && pictureMinPercent === null)
+    problems.push("The least picture match must be a whole percentage from 0 to 100; the image model's default is used.");
   const rawSort = params.get('sort');
   const sort = rawSort !== null && rawSort in SORT_LABELS ? (rawSort as AssetSort) : 'added';
   if (rawSort !== null && sort !== rawSort) problems.push('The link asked for an unknown order; results are newest first.');
@@ -64,7 +71,7 @@ export function readSearchLink(params: URLSearchParams): SearchLink {
   const pageNumber = rawPage === null ? 1 : Number(rawPage);
   const page = Number.isInteger(pageNumber) && pageNumber >= 1 && pageNumber <= MAX_PAGE ? pageNumber : 1;
   if (rawPage !== null && page !== pageNumber) problems.push('The link asked for a page that cannot exist; this is the first.');
-  return { query, mode, minPercent, sort, order, page, problems };
+  return { query, mode, minPercent, pictureMinPercent, sort, order, page, problems };
 }
 
 /** The query string of a search's URL (no `?`): only the parts that differ from the defaults. */
@@ -72,6 +79,7 @@ export function searchLinkQuery(link: Omit<SearchLink, 'problems'>): string {
   const params = new URLSearchParams({ q: link.query });
   if (link.mode === 'name') params.set('mode', 'name');
   if (link.minPercent !== DEFAULT_MIN_PERCENT) params.set('min', String(link.minPercent));
+  if (link.pictureMinPercent !== null) params.set('pmin', String(link.pictureMinPercent));
   if (link.sort !== 'added') params.set('sort', link.sort);
   if (link.order) params.set('order', link.order);
   if (link.page > 1) params.set('page', String(link.page));

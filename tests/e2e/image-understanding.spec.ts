@@ -12,6 +12,8 @@ import { openApp } from './app';
  */
 const clipFolder = fileURLToPath(new URL('../fixtures/models/clip-fixture', import.meta.url));
 const receipt = readFileSync(fileURLToPath(new URL('../fixtures/ocr/receipt.png', import.meta.url)));
+/** 3 s at 64×48 with a keyframe every 0.5 s and colours that turn (tests/fixtures/media/expected.json). */
+const clip = readFileSync(fileURLToPath(new URL('../fixtures/media/clip-keyframes.mp4', import.meta.url)));
 
 function folderBytes(dir: string): { path: string; bytes: number[] }[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -27,7 +29,7 @@ async function dropPictures(
   page: import('@playwright/test').Page,
   selector: string,
   pictures: Record<string, string>,
-  extra: { name: string; bytes: number[] }[] = [],
+  extra: { name: string; type: string; bytes: number[] }[] = [],
 ) {
   await page.evaluate(
     async ({ selector, pictures, extra }) => {
@@ -39,7 +41,7 @@ async function dropPictures(
         ctx.fillRect(0, 0, 64, 64);
         transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' }));
       }
-      for (const file of extra) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: 'image/png' }));
+      for (const file of extra) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: file.type }));
       const target = document.querySelector(selector)!;
       for (const type of ['dragenter', 'dragover', 'drop'])
         target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
@@ -62,14 +64,20 @@ test('pictures are found by words and by a dropped picture, a slider sets how al
     page,
     'section.drop',
     { 'red.png': '#e61414', 'reddish.png': '#c83c3c', 'green.png': '#14c81e', 'blue.png': '#191ede' },
-    [{ name: 'receipt.png', bytes: [...receipt] }],
+    [
+      { name: 'receipt.png', type: 'image/png', bytes: [...receipt] },
+      { name: 'clip.mp4', type: 'video/mp4', bytes: [...clip] },
+    ],
   );
-  await expect(page.getByTestId('ingest-summary')).toContainText('5 added', { timeout: 60_000 });
+  await expect(page.getByTestId('ingest-summary')).toContainText('6 added', { timeout: 60_000 });
   await expect
     .poll(() => page.evaluate(() => globalThis.damApi!.imageUnderstanding().then((s) => s.pendingEmbeddings + s.pendingOcr)), {
       timeout: 120_000,
     })
     .toBe(0);
+  // One vector a picture, and four keyframes of the video (WebCodecs in the worker).
+  const stats = await page.evaluate(() => globalThis.damApi!.worldStats());
+  expect(stats.componentCounts.ImageEmbeddingClipVitB32Dim512Component).toBe(5 + 4);
 
   // Words: the pictures that look like them, above the slider's floor.
   await page.goto('/search?q=a+red+photo&pmin=0');
@@ -99,7 +107,7 @@ test('pictures are found by words and by a dropped picture, a slider sets how al
   await dropPictures(page, 'form[role="search"]', { 'query.png': '#28be28' });
   const byPicture = page.getByRole('region', { name: 'Pictures like query.png' });
   await expect(byPicture.getByTestId('by-picture-hit').first()).toContainText('green.png', { timeout: 60_000 });
-  expect(await page.evaluate(() => globalThis.damApi!.listAssets({}).then((p) => p.total))).toBe(5);
+  expect(await page.evaluate(() => globalThis.damApi!.listAssets({}).then((p) => p.total))).toBe(6);
 
   // Text read in a picture: found by its words, listed on its page, with boxes over the picture.
   await page.goto('/search?q=invoice&mode=name');

@@ -28,6 +28,7 @@ import { ocrBenchmark } from './node/ocr.bench';
 import { tagQueryBenchmark } from './browser/tag-query.bench';
 import { autoTaggingBenchmark } from './browser/auto-tagging.bench';
 import { clipBenchmark } from './browser/clip.bench';
+import { photoSearchBenchmark } from './browser/photo-search.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +46,7 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(embeddingsBenchmark),
   runnable(ocrBenchmark),
   runnable(clipBenchmark),
+  runnable(photoSearchBenchmark),
 ];
 
 const startedAt = performance.now();

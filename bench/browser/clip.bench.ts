@@ -70,7 +70,7 @@ function findPython(): string {
   throw new Error('No python3 with onnx and numpy (Debian: apt-get install python3-onnx python3-numpy)');
 }
 
-function generateModel(root: string): { dir: string; model: ClipResult['model'] } {
+export function generateModel(root: string): { dir: string; model: ClipResult['model'] } {
   const started = performance.now();
   const stdout = execFileSync(findPython(), [GENERATOR, root, '--size', 'vit-b32'], {
     encoding: 'utf8',
@@ -89,7 +89,7 @@ function generateModel(root: string): { dir: string; model: ClipResult['model'] 
   };
 }
 
-async function serveModel(context: BenchContext, dir: string): Promise<string> {
+export async function serveModel(context: BenchContext, dir: string): Promise<string> {
   const served = join(context.workDir, 'build');
   if (!existsSync(join(served, 'index.html'))) throw new Error(`The served build is not at ${served} (see copyBuild in bench/run.ts)`);
   cpSync(dir, join(served, SERVED_MODEL), { recursive: true });

@@ -125,4 +125,19 @@ test('pictures are found by words and by a dropped picture, a slider sets how al
   // The overlay covers the shown picture exactly, so the boxes sit on the text.
   const [picture, overlay] = await Promise.all([page.locator('figure img').boundingBox(), boxes.boundingBox()]);
   expect(overlay).toEqual(picture);
+
+  // Settings → Pictures: the model in use, the OCR switch and the vocabulary, which re-tags.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const settings = page.getByRole('region', { name: 'Pictures' });
+  await expect(settings.getByTestId('image-model-status')).toContainText('clip-vit-base-patch32');
+  await expect(settings.getByRole('checkbox', { name: /Read text in pictures/ })).toBeChecked();
+  await settings.getByLabel('Vocabulary (one label a line)').fill('red\ngreen\nblue');
+  await settings.getByRole('button', { name: 'Save vocabulary' }).click();
+  await expect(settings.getByRole('status')).toContainText('Vocabulary saved');
+  const red = await page.evaluate(async () => {
+    const api = globalThis.damApi!;
+    const [asset] = (await api.listAssets({ search: 'red', sort: 'name' })).items;
+    return (await api.entityTags(asset!.id)).model.map((t) => t.name);
+  });
+  expect(red[0]).toBe('red');
 });

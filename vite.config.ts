@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type Plugin } from 'vite';
@@ -75,6 +76,7 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
+  resolve: { alias: { '@wasm-audio-decoders/opus-ml': fileURLToPath(new URL('./vite-plugins/opus-ml-unused.ts', import.meta.url)) } },
   optimizeDeps: { exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'] },
   build: { target: 'es2022' },
   server: { fs: { allow: ['workers'] } },

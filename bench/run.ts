@@ -29,6 +29,8 @@ import { tagQueryBenchmark } from './browser/tag-query.bench';
 import { autoTaggingBenchmark } from './browser/auto-tagging.bench';
 import { clipBenchmark } from './browser/clip.bench';
 import { photoSearchBenchmark } from './browser/photo-search.bench';
+import { audioDecodeBenchmark } from './browser/audio-decode.bench';
+import { speechEmbeddingBenchmark } from './browser/speech-embedding.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +49,8 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(ocrBenchmark),
   runnable(clipBenchmark),
   runnable(photoSearchBenchmark),
+  runnable(audioDecodeBenchmark),
+  runnable(speechEmbeddingBenchmark),
 ];
 
 const startedAt = performance.now();

@@ -2,11 +2,13 @@ import { expect, test } from './fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformersClapLoader } from '../../src/lib/ml/loaders/clap-loader';
 import { transformersClipLoader } from '../../src/lib/ml/loaders/clip-loader';
 import { transformersTextEmbedderLoader } from '../../src/lib/ml/loaders/transformers-loader';
 import { directoryModelFiles } from '../../src/lib/platform/node-model-files';
 import { bundleProbe } from './probes/bundle-probe';
 import { runInWorker } from './probes/run-in-worker';
+import { makeTone, type ClapProbe, type ClapProbeRequest, type ToneSpec } from './probes/clap-probe';
 import { drawPicture, type ClipProbe, type ClipProbeRequest, type PictureSpec } from './probes/clip-probe';
 import type { FolderBytes } from './probes/memory-model-files';
 import type { TfjsLayersProbe, TfjsLayersProbeRequest } from './probes/tfjs-layers-probe';
@@ -89,6 +91,43 @@ test('the CLIP loader embeds texts and pictures on wasm as natively: fp32 equal,
   // The red picture is still nearest "a red photo" on wasm.
   const scores = fp32.images.map((image) => dot(fp32.texts[0]!, image));
   expect(scores.indexOf(Math.max(...scores))).toBe(0);
+});
+
+test('the CLAP loader embeds sounds and texts on wasm as natively: fp32 equal, q8 by default', async ({ page, baseURL }) => {
+  const clapFixture = fileURLToPath(new URL('../fixtures/models/clap-fixture', import.meta.url));
+  const texts = ['low', 'This is a sound of a whistle.', 'voice', `${'hum '.repeat(600)}high`];
+  // Low, middle and high tones; a short one (repeat-padded) and one of 25 s (three windows).
+  const tones: ToneSpec[] = [
+    { hertz: 200, seconds: 2, amplitude: 0.5 },
+    { hertz: 1500, seconds: 0.1, amplitude: 0.3 },
+    { hertz: 4000, seconds: 25, amplitude: 0.5 },
+  ];
+  const native = await transformersClapLoader({ name: 'clap-fixture', params: {}, device: 'cpu', files: directoryModelFiles(clapFixture) });
+  const reference = {
+    texts: (await native.embedTexts(texts)).map((v) => Array.from(v)),
+    clips: (await native.embedClips(tones.map((tone) => makeTone(tone, native.sampleRate)))).map((v) => Array.from(v)),
+  };
+  await native.dispose();
+
+  await page.goto('/manifest.webmanifest');
+  const request: ClapProbeRequest = { origin: new URL(baseURL!).origin, files: folderBytes(clapFixture), texts, tones };
+  const outcome = await runInWorker<ClapProbeRequest, ClapProbe>(page, await bundleProbe('clap-probe.ts'), request);
+  expect(outcome.error).toBeUndefined();
+  const { auto, fp32 } = outcome.result!;
+  expect(auto).toMatchObject({ device: 'wasm', precision: 'q8', dimensions: 512, sampleRate: 48_000 });
+  expect(fp32).toMatchObject({ device: 'wasm', precision: 'fp32', dimensions: 512, sampleRate: 48_000 });
+  for (const kind of ['texts', 'clips'] as const) {
+    reference[kind].forEach((vector, i) => {
+      // The mel features are computed by the same JS on both sides, so fp32 inputs and outputs match.
+      fp32[kind][i]!.forEach((value, j) => expect(value).toBeCloseTo(vector[j]!, 5));
+      expect(dot(auto[kind][i]!, vector)).toBeGreaterThan(0.99);
+    });
+  }
+  // The low tone is still nearest "low" on wasm, and the high one nearest the whistle.
+  const nearest = (text: number[]) =>
+    fp32.clips.map((clip) => dot(text, clip)).reduce((best, score, i, all) => (score > all[best]! ? i : best), 0);
+  expect(nearest(fp32.texts[0]!)).toBe(0);
+  expect(nearest(fp32.texts[1]!)).toBe(2);
 });
 
 test('a TF.js layers (Keras) model loads in a worker on TF.js wasm and predicts what its weights say', async ({ page, baseURL }) => {

@@ -63,3 +63,27 @@ export interface ImageTextEmbedder extends LoadedModel {
   embedImages(images: readonly RgbaPixels[]): Promise<Float32Array[]>;
   embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
 }
+
+/**
+ * A sound encoder: each clip (mono samples at `sampleRate`) becomes one L2-normalised vector,
+ * in input order; how a model pools its frames into one vector is the loader's to document.
+ */
+export interface AudioEmbedder extends LoadedModel {
+  readonly dimensions: number;
+  /** The rate the clips must be at, in Hz (16,000 for speech models, 48,000 for CLAP). */
+  readonly sampleRate: number;
+  embedClips(clips: readonly Float32Array[]): Promise<Float32Array[]>;
+}
+
+/** A CLAP-style dual encoder: sounds and texts in one vector space. */
+export interface AudioTextEmbedder extends AudioEmbedder {
+  embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/**
+ * A one-input, one-output float network as pure pipeline code sees it (OCR, speech features):
+ * it hands a flat input and its dims, and reads the output before the tensor is released.
+ */
+export interface TensorNetwork {
+  run<T>(input: Float32Array, dims: readonly number[], read: (output: Float32Array, dims: readonly number[]) => T): Promise<T>;
+}

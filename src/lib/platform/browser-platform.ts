@@ -14,6 +14,8 @@ import { DexieIngestQueue } from '../storage/dexie-ingest-queue';
 import { MemoryIngestQueue } from '../storage/ingest-queue';
 import { ImageCodec } from '../dam/media/image-codec';
 import { BrowserImageCodec } from './browser-image-codec';
+import { AudioCodec } from '../dam/media/audio-codec';
+import { BrowserAudioCodec } from './browser-audio-codec';
 import { FileDigester } from '../dam/ingest/file-digester';
 import { MediaWorkerPool } from './media-worker-pool';
 import { PooledFileDigester, PooledImageCodec } from './pooled-media';
@@ -167,6 +169,7 @@ function browserResources(): ResourceManager {
   resources.add(models, ModelStore);
   resources.add(createBrowserModelManager(models), ModelExecutionManager);
   resources.add(new ModelDownloads(), ModelDownloads);
+  resources.add(new BrowserAudioCodec(), AudioCodec);
   const local = new BrowserImageCodec();
   if (MediaWorkerPool.available()) {
     const pool = new MediaWorkerPool(MediaWorkerPool.sizeFor(navigator.hardwareConcurrency));

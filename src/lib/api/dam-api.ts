@@ -9,12 +9,14 @@ import type { SavedSearch, SavedSearchInput } from './search-types';
 import type { AutoTaggingStatus, EntityTags, TagConceptOptions, TagDetail, TagSummary } from './tag-types';
 import type { WorldArchiveApi } from './world-types';
 import type { ImageUnderstandingApi } from './image-types';
+import type { AudioApi } from './audio-types';
 
 export type * from './search-types';
 export type * from './semantic-types';
 export type * from './tag-types';
 export type * from './world-types';
 export type * from './image-types';
+export type * from './audio-types';
 
 export type StoreKind = 'idb' | 'opfs-ahp' | 'memfs2opfs' | 'memory' | 'directory';
 
@@ -286,7 +288,7 @@ export type DamErrorName =
   | 'BlobIntegrityError'
   | 'InvalidSettingError';
 
-export interface DamApi extends WorldArchiveApi, ModelApi, ImageUnderstandingApi {
+export interface DamApi extends WorldArchiveApi, ModelApi, ImageUnderstandingApi, AudioApi {
   listWorlds(): Promise<WorldSummary[]>;
   /** Creates a world and opens it as the current one (the previous current world is closed). */
   createWorld(name: string, options?: { store?: StoreKind }): Promise<WorldSummary>;

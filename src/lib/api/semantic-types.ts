@@ -23,6 +23,10 @@ export interface SemanticSearchResult {
   readonly pictureHits: readonly SemanticSearchHit[];
   /** The least similarity pictures were held to (the given one, or the model's default); null without a model. */
   readonly pictureMinSimilarity: number | null;
+  /** The audio model that compared the text with sounds (CLAP); absent when there is none here. */
+  readonly soundModel?: string;
+  /** Sounds that match the words, best first. */
+  readonly soundHits?: readonly SemanticSearchHit[];
 }
 
 export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
@@ -30,7 +34,7 @@ export type ModelDevice = 'webgpu' | 'wasm' | 'cpu';
 /** One model of the registries as Settings shows it. */
 export interface ModelStatus {
   readonly name: string;
-  readonly task: 'text-embedding' | 'image-embedding' | 'image-tagging' | 'ocr';
+  readonly task: 'text-embedding' | 'image-embedding' | 'audio-embedding' | 'image-tagging' | 'ocr';
   /** An embedder's vector size; null for a tagger or OCR. */
   readonly dimensions: number | null;
   /** Where its files come from here; null when it has none (not bundled, not imported). */

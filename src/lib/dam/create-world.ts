@@ -6,6 +6,7 @@ import { semanticPlugin } from './plugins/semantic-plugin';
 import { searchPlugin } from './plugins/search-plugin';
 import { taggingPlugin } from './plugins/tagging-plugin';
 import { imageUnderstandingPlugin } from './plugins/image-understanding-plugin';
+import { audioPlugin } from './plugins/audio-plugin';
 
 /** The plugins every DAM world has. Later capabilities add theirs here. */
 export const DEFAULT_PLUGINS: readonly Plugin[] = [
@@ -15,6 +16,7 @@ export const DEFAULT_PLUGINS: readonly Plugin[] = [
   semanticPlugin,
   searchPlugin,
   imageUnderstandingPlugin,
+  audioPlugin,
 ];
 
 /** Builds and starts a DAM world on an open database: plugins, migrations, schema check. */

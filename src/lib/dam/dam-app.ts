@@ -20,7 +20,7 @@ import type {
 import type { SqlExecutor } from '../db/database';
 import { componentFromInput, ecs, type ComponentInstance, InvalidComponentFieldsError, type World } from '../ecs';
 import { DamError } from './errors';
-import { SearchHost } from './search-host';
+import { SoundHost } from './sound-host';
 import { describeIngestError } from './ingest/ingest-errors';
 import { IngestProgress } from './ingest/ingest-progress';
 import { getAssetDetail } from './services/asset-detail-service';
@@ -39,7 +39,7 @@ import * as savedSearchService from './services/saved-search-service';
  * (`WorldArchiveHost`) and the shared models (`ModelHost`) below it, and here the operations the
  * UI may ask for on the open world's entities, files, assets, tags and searches.
  */
-export class DamApp extends SearchHost implements DamApi {
+export class DamApp extends SoundHost implements DamApi {
   async createEntity(components: readonly ComponentInput[]): Promise<EntityView> {
     const world = this.requireOpen();
     const instances = components.map((c) => this.toInstance(world, c));

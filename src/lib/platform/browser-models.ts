@@ -4,6 +4,9 @@ import { configureTfjsWasm } from '../ml/loaders/tfjs-backend';
 import { configureOnnxWasm, transformersTextEmbedderLoader } from '../ml/loaders/transformers-loader';
 import { transformersClipLoader } from '../ml/loaders/clip-loader';
 import { createPaddleOcrLoader } from '../ml/loaders/paddle-ocr-loader';
+import { createSpeechEmbeddingLoader } from '../ml/loaders/speech-embedding-loader';
+import { transformersClapLoader } from '../ml/loaders/clap-loader';
+import { createVggishLoader } from '../ml/loaders/vggish-loader';
 import { useLiteTextEmbedderLoader } from '../ml/loaders/use-lite-loader';
 import { createOnnxImageTaggerLoader, tfjsImageTaggerLoader } from '../ml/loaders/image-tagger-loaders';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
@@ -37,5 +40,8 @@ export function createBrowserModelManager(store: ModelStore, origin: string = se
   manager.registerModelLoader('onnx-image-tagger', createOnnxImageTaggerLoader(ort));
   manager.registerModelLoader('transformers-clip', transformersClipLoader);
   manager.registerModelLoader('paddle-ocr', createPaddleOcrLoader(ort));
+  manager.registerModelLoader('speech-embedding', createSpeechEmbeddingLoader(ort));
+  manager.registerModelLoader('transformers-clap', transformersClapLoader);
+  manager.registerModelLoader('onnx-vggish', createVggishLoader(ort));
   return manager;
 }

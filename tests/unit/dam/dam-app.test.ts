@@ -44,6 +44,7 @@ describe('DamApp on disk', () => {
       '0010_saved_searches',
       '0011_asset_text',
       '0012_image_understanding',
+      '0013_audio_embeddings',
     ]);
     const entity = await app.createEntity([
       { component: 'FilePropertiesComponent', fields: { originalFilename: 'beach.jpg', fileSizeBytes: 10 } },

@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pngjs from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DamApp } from '../../../src/lib/dam/dam-app';
 import { createNodePlatform } from '../../../src/lib/platform/node-platform';
+import { folderFiles, TestDamApp } from '../helpers/test-app';
 
 /*
  * The image model is the CLIP-shaped fixture (tests/fixtures/models/README.md): its answers are
@@ -14,15 +13,6 @@ import { createNodePlatform } from '../../../src/lib/platform/node-platform';
 const CLIP = 'clip-vit-base-patch32';
 const clipFolder = fileURLToPath(new URL('../../fixtures/models/clip-fixture', import.meta.url));
 const ocrFixture = (name: string) => new Blob([readFileSync(new URL(`../../fixtures/ocr/${name}`, import.meta.url))]);
-
-function folderFiles(dir: string): { path: string; file: Blob }[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => {
-      const path = join(entry.parentPath, entry.name);
-      return { path: relative(dir, path), file: new Blob([readFileSync(path)]) };
-    });
-}
 
 function plainPng([r, g, b]: readonly [number, number, number], size = 64): Blob {
   const png = new pngjs.PNG({ width: size, height: size });
@@ -36,12 +26,6 @@ const COLOURS = {
   'blue.png': [25, 30, 220],
   'reddish.png': [200, 60, 60],
 } as const;
-
-class TestDamApp extends DamApp {
-  async query(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-    return (await this.requireOpen().db.query<Record<string, unknown>>(sql, params)).rows;
-  }
-}
 
 describe('image understanding: CLIP vectors, picture search, zero-shot tags and OCR', () => {
   let app: TestDamApp;

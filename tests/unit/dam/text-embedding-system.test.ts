@@ -72,13 +72,17 @@ describe('models in Settings', () => {
         ['all-MiniLM-L6-v2', null, 'unavailable'],
         ['use-lite', 'bundled', 'unloaded'],
         ['clip-vit-base-patch32', null, 'unavailable'],
+        ['speech-embedding', 'bundled', 'unloaded'],
+        ['clap-htsat-unfused', null, 'unavailable'],
+        ['vggish', null, 'unavailable'],
         ['wd-v1-4-moat-tagger-v2', null, 'unavailable'],
         ['nsfwjs-mobilenet-v2', 'bundled', 'unloaded'],
         ['pp-ocrv4', 'bundled', 'unloaded'],
       ]);
       expect(before[2]).toMatchObject({ task: 'image-embedding', dimensions: 512, licence: 'MIT' });
-      expect(before[5]).toMatchObject({ task: 'ocr', dimensions: null, licence: 'Apache-2.0', sizeBytes: 16_173_333 });
-      expect(before[4]).toMatchObject({ task: 'image-tagging', dimensions: null, licence: 'MIT', sizeBytes: 2_738_464 });
+      expect(before[3]).toMatchObject({ task: 'audio-embedding', dimensions: 96, licence: 'Apache-2.0', sizeBytes: 2_414_831 });
+      expect(before[8]).toMatchObject({ task: 'ocr', dimensions: null, licence: 'Apache-2.0', sizeBytes: 16_173_333 });
+      expect(before[7]).toMatchObject({ task: 'image-tagging', dimensions: null, licence: 'MIT', sizeBytes: 2_738_464 });
       expect(before[1]).toMatchObject({
         dimensions: 512,
         licence: 'Apache-2.0',

@@ -44,3 +44,9 @@ export const NeedsOcrMarker = defineMarker({
   name: 'NeedsOcrMarker',
   table: 'component_marker_needs_ocr',
 });
+
+/** Sounds and videos whose audio no audio model has embedded yet (seeds: NeedsAudioProcessingMarker). */
+export const NeedsAudioProcessingMarker = defineMarker({
+  name: 'NeedsAudioProcessingMarker',
+  table: 'component_marker_needs_audio_processing',
+});

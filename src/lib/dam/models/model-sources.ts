@@ -5,11 +5,18 @@ import { EMBEDDING_MODEL_REGISTRY } from './embedding-model-registry';
 import { TAGGING_MODEL_REGISTRY } from './tagging-model-registry';
 import { IMAGE_EMBEDDING_MODEL_REGISTRY } from './image-embedding-model-registry';
 import { OCR_MODEL_REGISTRY } from './ocr-model-registry';
+import { AUDIO_EMBEDDING_MODEL_REGISTRY } from './audio-embedding-model-registry';
 import { modelUnavailableError } from './model-unavailable';
 
-/** A model's entry in whichever registry names it (text and image embedders, taggers, OCR). */
+/** A model's entry in whichever registry names it (text, image and audio embedders, taggers, OCR). */
 export function registeredModel(name: string): { readonly bundled?: string; readonly files: readonly string[] } | undefined {
-  return EMBEDDING_MODEL_REGISTRY[name] ?? IMAGE_EMBEDDING_MODEL_REGISTRY[name] ?? TAGGING_MODEL_REGISTRY[name] ?? OCR_MODEL_REGISTRY[name];
+  return (
+    EMBEDDING_MODEL_REGISTRY[name] ??
+    IMAGE_EMBEDDING_MODEL_REGISTRY[name] ??
+    AUDIO_EMBEDDING_MODEL_REGISTRY[name] ??
+    TAGGING_MODEL_REGISTRY[name] ??
+    OCR_MODEL_REGISTRY[name]
+  );
 }
 
 /**

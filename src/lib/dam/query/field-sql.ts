@@ -5,6 +5,7 @@ import { AGE_UNIT_HOURS, DURATION_UNITS, SIZE_UNITS } from './query-fields';
 import { DEFAULT_SIMILARITY_THRESHOLD, PERCEPTUAL_HASH_TABLES } from '../services/similarity-service';
 import { TEXT_EMBEDDING_COMPONENTS } from '../components/embeddings';
 import { IMAGE_EMBEDDING_COMPONENTS } from '../components/image-embeddings';
+import { AUDIO_EMBEDDING_MODEL_REGISTRY } from '../models/audio-embedding-model-registry';
 import { DocumentPropertiesComponent, TextContentComponent } from '../components/media';
 
 /**
@@ -163,7 +164,12 @@ export function fieldSql(node: FieldNode, columns: FieldColumns, param: (value: 
         ({ table }) => `EXISTS (SELECT 1 FROM ${table} f JOIN ${table} q ON q.entity_id = ${target}
           WHERE f.entity_id = ${entity} AND (f.embedding_vector <=> q.embedding_vector) <= ${looks})`,
       );
-      return `(${entity} <> ${target} AND (${[...near, ...pictures, ...documents].join(' OR ')}))`;
+      // Sounds are near when an audio model's vectors are, at that model's own threshold.
+      const sounds = Object.values(AUDIO_EMBEDDING_MODEL_REGISTRY).map(
+        ({ component: { table }, similarMinSimilarity }) => `EXISTS (SELECT 1 FROM ${table} f JOIN ${table} q ON q.entity_id = ${target}
+          WHERE f.entity_id = ${entity} AND (f.embedding_vector <=> q.embedding_vector) <= $${param(1 - similarMinSimilarity)}::double precision)`,
+      );
+      return `(${entity} <> ${target} AND (${[...near, ...pictures, ...sounds, ...documents].join(' OR ')}))`;
     }
     case 'hash': {
       const value = `decode($${param(node.hex)}, 'hex')`;

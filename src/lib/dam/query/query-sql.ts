@@ -52,6 +52,8 @@ export interface QueryContext {
   readonly embedText?: (text: string) => Promise<QueryEmbedding>;
   /** Embeds a `~` term's text with the image model (CLIP), which compares it with pictures; null when there is none. */
   readonly embedTextForPictures?: (text: string) => Promise<QueryEmbedding | null>;
+  /** Embeds a `~` term's text with an audio model that has a text tower (CLAP), which compares it with sounds; null when there is none. */
+  readonly embedTextForSounds?: (text: string) => Promise<QueryEmbedding | null>;
   /** The least similarity a picture needs to match a `~` term (the search page's slider); the model's default otherwise. */
   readonly pictureMinSimilarity?: number;
 }
@@ -125,6 +127,8 @@ export async function compileQuery(
         if (context.embedText) parts.push(near(await context.embedText(node.text), 1 - maxDistance));
         const pictures = await context.embedTextForPictures?.(node.text);
         if (pictures) parts.push(near(pictures, context.pictureMinSimilarity ?? pictures.minSimilarity ?? DEFAULT_MIN_SIMILARITY));
+        const sounds = await context.embedTextForSounds?.(node.text);
+        if (sounds) parts.push(near(sounds, sounds.minSimilarity ?? DEFAULT_MIN_SIMILARITY));
         if (parts.length === 0) {
           throw new DamError('ModelUnavailableError', 'Search by meaning (~"…") needs a text model, and this world has none');
         }

@@ -6,7 +6,7 @@ import { getImageEmbeddingModelInfo } from '../models/image-embedding-model-regi
 import type { QueryEmbedding } from '../query/query-sql';
 import { PICTURE_DECODE_SIDE } from './image-embedding-service';
 import { chooseImageModel, getImageEmbedder } from './image-model-choice';
-import { findNearestEntities, vectorLiteral, type SemanticMatch, type SemanticSearchOptions } from './vector-search';
+import { findNearestEntities, findNearestToEntity, vectorLiteral, type SemanticMatch, type SemanticSearchOptions } from './vector-search';
 
 /** A search's text as a vector of the image model, with its table; null when no image model is here. */
 export async function embedTextForPictures(models: ModelExecutionManager, text: string): Promise<QueryEmbedding | null> {
@@ -55,16 +55,11 @@ export async function findPicturesLike(
  * The pictures nearest a library picture by its stored vector (the first keyframe's, for a
  * video), itself left out; null when it has none, so the caller falls back to perceptual hashes.
  */
-export async function findPicturesLikeEntity(
+export function findPicturesLikeEntity(
   db: SqlExecutor,
   table: string,
   entityId: EntityId,
   options: SemanticSearchOptions,
 ): Promise<SemanticMatch[] | null> {
-  const { rows } = await db.query<{ v: string }>(
-    `SELECT embedding_vector::text AS v FROM ${table} WHERE entity_id = $1 ORDER BY source_field_name LIMIT 1`,
-    [entityId],
-  );
-  if (rows.length === 0) return null;
-  return findNearestEntities(db, table, rows[0]!.v, { ...options, excludeEntityIds: [entityId, ...(options.excludeEntityIds ?? [])] });
+  return findNearestToEntity(db, table, entityId, options);
 }

@@ -15,6 +15,7 @@ import {
   NeedsMetadataExtractionMarker,
   NeedsTextEmbeddingMarker,
   NeedsThumbnailMarker,
+  NeedsAudioProcessingMarker,
 } from '../components/markers';
 import { imageFactComponents, readImageFacts, type ImageFacts } from './image-facts-service';
 import { assetKindOf } from '../media/asset-kind';
@@ -271,6 +272,7 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
   const needsArchive: EntityId[] = [];
   const pictures: EntityId[] = [];
   const videos: EntityId[] = [];
+  const sounds: EntityId[] = [];
   fresh.forEach((file, i) => {
     const entityId = ids[i]!;
     const { source, hashes } = file;
@@ -300,6 +302,7 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
     if (kind === 'archive') needsArchive.push(entityId);
     else if (kind === 'image') pictures.push(entityId);
     else if (kind === 'video') videos.push(entityId);
+    else if (kind === 'audio') sounds.push(entityId);
     known.set(file.sha256, entityId);
   });
   await ecs.addComponentBatch(tx, components);
@@ -309,6 +312,8 @@ export async function recordFiles(tx: SqlExecutor, files: readonly PreparedFile[
   await ecs.addMarker(tx, NeedsTextEmbeddingMarker, ids);
   await markNewImagesForAutoTagging(tx, needsThumbnail);
   await markNewForImageUnderstanding(tx, { pictures, videos });
+  // A video's sound counts too (seeds §2.6 works on files; the codec reads a video's audio track).
+  await ecs.addMarker(tx, NeedsAudioProcessingMarker, [...sounds, ...videos]);
   const created = new Set(fresh);
   const results: IngestResult[] = [];
   for (const file of files) {

@@ -11,6 +11,8 @@ import { TAGGING_MODEL_REGISTRY } from '../models/tagging-model-registry';
 import { IMAGE_EMBEDDING_MODEL_REGISTRY } from '../models/image-embedding-model-registry';
 import { OCR_MODEL_REGISTRY } from '../models/ocr-model-registry';
 import { getImageEmbedder } from './image-model-choice';
+import { AUDIO_EMBEDDING_MODEL_REGISTRY } from '../models/audio-embedding-model-registry';
+import { getAudioEmbedder } from './audio-model-choice';
 import { getImageTagger } from './tagging-service';
 import { getTextEmbedder } from './text-model-choice';
 
@@ -59,6 +61,16 @@ function modelEntry(name: string): ModelEntry {
       verify: (models) => getImageEmbedder(models, name),
     };
   }
+  const sound = AUDIO_EMBEDDING_MODEL_REGISTRY[name];
+  if (sound) {
+    return {
+      ...sound,
+      task: 'audio-embedding',
+      params: {},
+      dimensions: sound.defaultParams.dimensions,
+      verify: (models) => getAudioEmbedder(models, name),
+    };
+  }
   const tagger = TAGGING_MODEL_REGISTRY[name];
   if (tagger)
     return {
@@ -73,11 +85,15 @@ function modelEntry(name: string): ModelEntry {
   throw new DamError('UnknownModelError', `Unknown model "${name}" (known: ${allModelNames().join(', ')})`);
 }
 
-/** Every registered model: text embedders, image embedders, taggers, then OCR. */
+/** Every registered model: text, image and audio embedders, taggers, then OCR. */
 function allModelNames(): string[] {
-  return [EMBEDDING_MODEL_REGISTRY, IMAGE_EMBEDDING_MODEL_REGISTRY, TAGGING_MODEL_REGISTRY, OCR_MODEL_REGISTRY].flatMap((r) =>
-    Object.keys(r),
-  );
+  return [
+    EMBEDDING_MODEL_REGISTRY,
+    IMAGE_EMBEDDING_MODEL_REGISTRY,
+    AUDIO_EMBEDDING_MODEL_REGISTRY,
+    TAGGING_MODEL_REGISTRY,
+    OCR_MODEL_REGISTRY,
+  ].flatMap((r) => Object.keys(r));
 }
 
 /** Every registered model as Settings shows it: source, size, licence, state and device. */

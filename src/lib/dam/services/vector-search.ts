@@ -27,6 +27,11 @@ export function vectorLiteral(v: ArrayLike<number>): string {
 
 export const HNSW_EF_SEARCH = 200;
 
+/** What a row says it came from: text and picture tables name a component and a field. */
+const SOURCE_COLUMNS = 'source_component_name, source_field_name';
+/** Audio tables (seeds §2.6) name the model instead, and a sound is one whole field. */
+export const AUDIO_SOURCE_COLUMNS = "model_name AS source_component_name, 'sound' AS source_field_name";
+
 interface NearestRow {
   entity_id: string | number;
   distance: number | null;
@@ -45,6 +50,7 @@ export async function findNearestEntities(
   table: string,
   vector: string,
   options: SemanticSearchOptions = {},
+  source: string = SOURCE_COLUMNS,
 ): Promise<SemanticMatch[]> {
   const topN = Math.max(1, Math.floor(options.topN ?? 10));
   const maxDistance = options.minSimilarity === undefined ? null : 1 - options.minSimilarity;
@@ -66,7 +72,7 @@ export async function findNearestEntities(
   const best = new Map<EntityId, SemanticMatch>();
   for (let window = topN * 4; ; window *= 4) {
     const { rows } = await db.query<NearestRow>(
-      `SELECT entity_id, embedding_vector <=> $1 AS distance, source_component_name, source_field_name
+      `SELECT entity_id, embedding_vector <=> $1 AS distance, ${source}
          FROM ${table}
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY embedding_vector <=> $1
@@ -87,4 +93,29 @@ export async function findNearestEntities(
     .filter((m) => options.minSimilarity === undefined || m.score >= options.minSimilarity)
     .sort((a, b) => b.score - a.score)
     .slice(0, topN);
+}
+
+/**
+ * The entities nearest an entity's own vector in `table` (its first row: a video's first
+ * keyframe), itself left out; null when it has no row there, so the caller can fall back.
+ */
+export async function findNearestToEntity(
+  db: SqlExecutor,
+  table: string,
+  entityId: EntityId,
+  options: SemanticSearchOptions = {},
+  source: string = SOURCE_COLUMNS,
+): Promise<SemanticMatch[] | null> {
+  const { rows } = await db.query<{ v: string }>(
+    `SELECT embedding_vector::text AS v FROM ${table} WHERE entity_id = $1 ORDER BY id LIMIT 1`,
+    [entityId],
+  );
+  if (rows.length === 0) return null;
+  return findNearestEntities(
+    db,
+    table,
+    rows[0]!.v,
+    { ...options, excludeEntityIds: [entityId, ...(options.excludeEntityIds ?? [])] },
+    source,
+  );
 }

@@ -15,6 +15,7 @@ const SOURCES: Readonly<Record<string, string>> = {
 const TAG_SUFFIX = /_(manualtags|with_tags|model_.+)$/;
 
 export function matchSourceLabel(component: string, field: string): string {
+  if (field === 'sound') return 'the sound';
   const frame = /^frame@(\d+(?:\.\d+)?)$/.exec(field);
   if (component === 'FileContent' && frame)
     return `the video at ${Math.floor(Number(frame[1]) / 60)}:${String(Math.floor(Number(frame[1]) % 60)).padStart(2, '0')}`;

@@ -1,6 +1,7 @@
 import type { AudioCodec, DecodedAudioFacts } from '../../src/lib/dam/media/audio-codec';
 import { BrowserAudioCodec } from '../../src/lib/platform/browser-audio-codec';
 import { measureDecode } from '../../tests/e2e/probes/audio-decode-measure';
+import { answerInWorker } from '../lib/probe-worker';
 
 /**
  * Decode throughput of one AudioCodec on the benchmark's clips: for each file and each target
@@ -82,12 +83,4 @@ async function probe(request: AudioProbeRequest): Promise<AudioProbeResult> {
 }
 
 // Only in a worker: Node imports this file for `timeDecodes`.
-if ((globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== undefined) {
-  self.onmessage = (event: MessageEvent<AudioProbeRequest>) => {
-    probe(event.data).then(
-      (result) => self.postMessage({ result }),
-      (error: unknown) =>
-        self.postMessage({ error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }),
-    );
-  };
-}
+answerInWorker<AudioProbeRequest>(probe);

@@ -10,6 +10,7 @@ import type { ImageTextEmbedder, ModelFiles } from '../../src/lib/ml/model-types
 import { urlModelFiles } from '../../src/lib/ml/url-model-files';
 import { clipPixelBatch, parseClipPreprocessing, writeClipPixels } from '../../src/lib/ml/vision/clip-preprocess';
 import type { RgbaPixels } from '../../src/lib/ml/vision/image-input';
+import { answerInWorker } from '../lib/probe-worker';
 
 export type ClipDtype = 'fp32' | 'q8';
 
@@ -199,14 +200,4 @@ async function probeRun(request: Extract<ClipProbeRequest, { kind: 'run' }>): Pr
 }
 
 // Only in a worker: Node imports this file for `measureClip`.
-if ((globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== undefined) {
-  self.onmessage = (event: MessageEvent<ClipProbeRequest>) => {
-    const request = event.data;
-    const work: Promise<unknown> = request.kind === 'adapter' ? probeAdapter() : probeRun(request);
-    work.then(
-      (result) => self.postMessage({ result }),
-      (error: unknown) =>
-        self.postMessage({ error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }),
-    );
-  };
-}
+answerInWorker<ClipProbeRequest>((request) => (request.kind === 'adapter' ? probeAdapter() : probeRun(request)));

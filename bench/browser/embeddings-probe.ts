@@ -7,6 +7,7 @@
 import { configureOnnxWasm, transformersTextEmbedderLoader } from '../../src/lib/ml/loaders/transformers-loader';
 import type { TextEmbedder } from '../../src/lib/ml/model-types';
 import { urlModelFiles } from '../../src/lib/ml/url-model-files';
+import { answerInWorker, ortFilesFetched } from '../lib/probe-worker';
 
 /** `auto`: the loader's own choice (q8 on wasm, fp32 natively), as the app loads models. */
 export type BenchDtype = 'auto' | 'fp32' | 'q8';
@@ -159,22 +160,9 @@ async function probeRun(request: RunProbeRequest): Promise<RunProbe> {
     hardwareConcurrency: navigator.hardwareConcurrency,
     ortNumThreads: typeof wasm?.numThreads === 'number' ? wasm.numThreads : null,
     ortWebVersion: env.backends.onnx.versions?.web ?? null,
-    ortFiles: performance
-      .getEntriesByType('resource')
-      .map((entry) => new URL(entry.name).pathname)
-      .filter((path) => path.startsWith('/ort/')),
+    ortFiles: ortFilesFetched(),
   };
 }
 
 // Only in a worker: Node imports this file for `measureEmbeddings`.
-if ((globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== undefined) {
-  self.onmessage = (event: MessageEvent<ProbeRequest>) => {
-    const request = event.data;
-    const work: Promise<AdapterProbe | RunProbe> = request.kind === 'adapter' ? probeAdapter() : probeRun(request);
-    work.then(
-      (result) => self.postMessage({ result }),
-      (error: unknown) =>
-        self.postMessage({ error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }),
-    );
-  };
-}
+answerInWorker<ProbeRequest>((request) => (request.kind === 'adapter' ? probeAdapter() : probeRun(request)));

@@ -8,6 +8,7 @@ import { createPaddleOcrLoader } from '../../src/lib/ml/loaders/paddle-ocr-loade
 import type { OcrTimings, PaddleOcrEngine } from '../../src/lib/ml/ocr/paddle-ocr-engine';
 import { urlModelFiles } from '../../src/lib/ml/url-model-files';
 import type { RgbaPixels } from '../../src/lib/ml/vision/image-input';
+import { answerInWorker, ortFilesFetched } from '../lib/probe-worker';
 
 export interface OcrPageInput {
   readonly name: string;
@@ -119,20 +120,9 @@ async function probe(request: OcrProbeRequest): Promise<OcrProbeResult> {
     ...measurement,
     crossOriginIsolated: globalThis.crossOriginIsolated,
     ortNumThreads: typeof ort.env.wasm.numThreads === 'number' ? ort.env.wasm.numThreads : null,
-    ortFiles: performance
-      .getEntriesByType('resource')
-      .map((entry) => new URL(entry.name).pathname)
-      .filter((path) => path.startsWith('/ort/')),
+    ortFiles: ortFilesFetched(),
   };
 }
 
 // Only in a worker: Node imports this file for `measureOcr`.
-if ((globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== undefined) {
-  self.onmessage = (event: MessageEvent<OcrProbeRequest>) => {
-    probe(event.data).then(
-      (result) => self.postMessage({ result }),
-      (error: unknown) =>
-        self.postMessage({ error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }),
-    );
-  };
-}
+answerInWorker<OcrProbeRequest>(probe);

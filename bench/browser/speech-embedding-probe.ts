@@ -7,6 +7,7 @@
 import type { TimedSpeechEmbedder } from '../../src/lib/ml/audio/speech-embedder';
 import { createSpeechEmbeddingLoader } from '../../src/lib/ml/loaders/speech-embedding-loader';
 import { urlModelFiles } from '../../src/lib/ml/url-model-files';
+import { answerInWorker, ortFilesFetched } from '../lib/probe-worker';
 
 export interface SpeechPass {
   readonly ms: number;
@@ -92,20 +93,9 @@ async function probe(request: SpeechProbeRequest): Promise<SpeechProbeResult> {
     ...measurement,
     crossOriginIsolated: globalThis.crossOriginIsolated,
     ortNumThreads: typeof ort.env.wasm.numThreads === 'number' ? ort.env.wasm.numThreads : null,
-    ortFiles: performance
-      .getEntriesByType('resource')
-      .map((entry) => new URL(entry.name).pathname)
-      .filter((path) => path.startsWith('/ort/')),
+    ortFiles: ortFilesFetched(),
   };
 }
 
 // Only in a worker: Node imports this file for `measureSpeech`.
-if ((globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== undefined) {
-  self.onmessage = (event: MessageEvent<SpeechProbeRequest>) => {
-    probe(event.data).then(
-      (result) => self.postMessage({ result }),
-      (error: unknown) =>
-        self.postMessage({ error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }),
-    );
-  };
-}
+answerInWorker<SpeechProbeRequest>(probe);

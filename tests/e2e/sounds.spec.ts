@@ -30,7 +30,7 @@ test('dropped recordings get similar sounds, the same sentence in another voice 
 
   await page.getByTestId('asset-grid').getByTestId('asset-cell').filter({ hasText: 'lights-us.wav' }).click();
   const similar = page.getByTestId('similar-sounds');
-  await expect(similar.getByTestId('similar-sound').first()).toContainText('lights-gb.wav', { timeout: 60_000 });
+  await expect(similar.getByTestId('similar-sounds-item').first()).toContainText('lights-gb.wav', { timeout: 60_000 });
   await expect(similar).not.toContainText('tone.wav');
   const waveform = page.getByTestId('waveform');
   await expect(waveform).toBeVisible();

@@ -155,7 +155,8 @@ export class SearchHost extends ModelHost {
 
   async assetOcrText(id: number): Promise<OcrTextView | null> {
     const ocr = await ecs.getComponent(this.requireOpen().db, id, OcrTextComponent);
-    if (!ocr) return null;
+    // A picture read with no text found keeps an empty row (so it is not read again).
+    if (!ocr || ocr.lines.length === 0) return null;
     return { text: ocr.text, width: ocr.imageWidth, height: ocr.imageHeight, lines: ocr.lines, model: ocr.modelName };
   }
 

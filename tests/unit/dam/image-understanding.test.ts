@@ -147,5 +147,10 @@ describe('image understanding: CLIP vectors, picture search, zero-shot tags and 
       ids.get('receipt.png'),
     ]);
     expect(fields.map((f) => f.source_component_name)).toContain('OcrTextComponent');
+    // Pictures read once are not read again: not when other settings change, not when OCR is
+    // turned off and on (a picture with no text keeps an empty row).
+    expect(await app.setImageUnderstanding({ maxTags: 3 })).toMatchObject({ pendingOcr: 0 });
+    await app.setImageUnderstanding({ ocr: false });
+    expect(await app.setImageUnderstanding({ ocr: true })).toMatchObject({ pendingOcr: 0 });
   });
 });

@@ -37,7 +37,8 @@ export async function setImageUnderstandingSettings(
   db: SqlExecutor,
   changes: Partial<ImageUnderstandingSettings>,
 ): Promise<ImageUnderstandingSettings> {
-  const next = { ...(await getImageUnderstandingSettings(db)), ...changes };
+  const previous = await getImageUnderstandingSettings(db);
+  const next = { ...previous, ...changes };
   if (!(next.minConfidence >= 0 && next.minConfidence <= 1))
     throw new DamError('InvalidSettingError', 'The least confidence must be between 0 and 1');
   if (!(Number.isInteger(next.maxTags) && next.maxTags >= 1 && next.maxTags <= 50)) {
@@ -50,11 +51,11 @@ export async function setImageUnderstandingSettings(
   const saved: ImageUnderstandingSettings = { ...next, vocabulary };
   await setWorldSetting(db, KEY, saved);
   if (!saved.ocr) await db.query(`DELETE FROM ${NeedsOcrMarker.table}`);
-  else await markUnreadPictures(db);
+  else if (!previous.ocr) await markUnreadPictures(db);
   return saved;
 }
 
-/** Marks every picture whose text was never read and that has no OCR failure on record. */
+/** Marks every picture never read (read ones keep a row, even with no text) and with no OCR failure on record. */
 async function markUnreadPictures(db: SqlExecutor): Promise<void> {
   await db.query(
     `INSERT INTO ${NeedsOcrMarker.table} (entity_id)

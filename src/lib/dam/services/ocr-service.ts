@@ -21,11 +21,11 @@ export function getOcrEngine(models: ModelExecutionManager, modelName: string): 
 
 /**
  * Keeps what OCR read in a picture (replacing an earlier reading) and marks the entity for text
- * embedding, since its text changed. A picture with no text keeps no row.
+ * embedding when it found text. A picture with no text keeps an empty row, so it is known to have
+ * been read and is not read again when OCR is turned back on.
  */
 export async function saveOcrResult(db: SqlExecutor, entityId: EntityId, modelName: string, result: OcrResult): Promise<void> {
   await ecs.removeComponentsFrom(db, OcrTextComponent, [entityId]);
-  if (result.lines.length === 0) return;
   await ecs.addComponent(
     db,
     entityId,
@@ -37,7 +37,7 @@ export async function saveOcrResult(db: SqlExecutor, entityId: EntityId, modelNa
       modelName,
     }),
   );
-  await ecs.addMarker(db, NeedsTextEmbeddingMarker, [entityId]);
+  if (result.lines.length > 0) await ecs.addMarker(db, NeedsTextEmbeddingMarker, [entityId]);
 }
 
 /** Decodes the stored picture and reads its text. */

@@ -1,6 +1,7 @@
 import type { Database, SqlExecutor } from '../../db/database';
 import type { EntityId } from '../../ecs';
 import type { ImageTextEmbedder } from '../../ml/model-types';
+import { meanDirection } from '../../ml/mean-direction';
 import { ZERO_SHOT_VOCABULARY } from '../models/zero-shot-vocabulary';
 import type { ImageUnderstandingSettings } from './image-understanding-settings';
 import { setModelTags, type PredictedTag } from './model-tag-service';
@@ -59,14 +60,6 @@ export function zeroShotTags(
     .slice(0, settings.maxTags);
 }
 
-/** A video's keyframes stand for it together: their mean direction. */
-function meanDirection(vectors: readonly Float32Array[]): Float32Array {
-  const mean = new Float32Array(vectors[0]!.length);
-  for (const v of vectors) for (let i = 0; i < v.length; i++) mean[i]! += v[i]!;
-  const norm = Math.hypot(...mean) || 1;
-  return mean.map((x) => x / norm);
-}
-
 /**
  * Replaces the image model's tags on each entity with the labels its picture (or its keyframes
  * together) scores highest. Returns the tags written, by entity.
@@ -84,6 +77,7 @@ export async function tagPicturesZeroShot(
   const vectors = await labelVectors(embedder, labels);
   for (const [entityId, pictureVectors] of vectorsByEntity) {
     if (pictureVectors.length === 0) continue;
+    // A video's keyframes stand for it together: their mean direction.
     const tags = zeroShotTags(meanDirection(pictureVectors), labels, vectors, embedder.logitScale, settings);
     written.set(entityId, await setModelTags(db, entityId, modelName, tags));
   }

@@ -1,5 +1,6 @@
 import type { AudioTextEmbedder, ModelLoader, ModelLoadRequest } from '../model-types';
-import { keepEndToken, loadFromFiles, normalisedRows, readJson, takeEmbeddings, towerFiles, type Json } from './clip-loader';
+import { keepEndToken, loadFromFiles, readJson, takeEmbeddings, towerFiles, type Json } from './clip-loader';
+import { meanDirection } from '../mean-direction';
 import { requireModelFiles } from './require-files';
 import { runtimeDevice, transformers } from './transformers-loader';
 
@@ -50,14 +51,6 @@ export function clapWindows(clip: Float32Array, size: number, maxWindows: number
     const start = count === 1 ? 0 : Math.round((i * last) / (count - 1));
     return clip.subarray(start, start + size);
   });
-}
-
-/** Each window's vector counts alike, loud or quiet: the mean of unit vectors, normalised. */
-function meanDirection(vectors: readonly Float32Array[]): Float32Array {
-  if (vectors.length === 1) return vectors[0]!;
-  const mean = new Float32Array(vectors[0]!.length);
-  for (const vector of vectors) for (let i = 0; i < mean.length; i++) mean[i]! += vector[i]!;
-  return normalisedRows(mean, [1, mean.length])[0]!;
 }
 
 /**

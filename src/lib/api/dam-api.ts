@@ -18,7 +18,7 @@ export type * from './world-types';
 export type * from './image-types';
 export type * from './audio-types';
 
-export type StoreKind = 'idb' | 'opfs-ahp' | 'memfs2opfs' | 'memory' | 'directory';
+export type StoreKind = 'idb' | 'opfs-ahp' | 'memfs2opfs' | 'memory' | 'directory' | 'postgres';
 
 export interface WorldSummary {
   readonly name: string;

@@ -4,7 +4,8 @@ import type { StorageReport, StoreKind, WorldSummary } from '../api/dam-api';
 import type { BlobStore } from '../storage/blob-store';
 import type { IngestQueue } from '../storage/ingest-queue';
 
-export type WorldRecord = WorldSummary;
+/** A world as the catalog keeps it. `blobRoot` overrides where a Node world keeps its blobs. */
+export type WorldRecord = WorldSummary & { readonly blobRoot?: string };
 
 /** The list of worlds on this device, and which one was open last. Survives reloads. */
 export interface WorldCatalog {

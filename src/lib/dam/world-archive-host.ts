@@ -19,6 +19,8 @@ import { verifyWorldArchive, type VerifiedWorldArchive } from './worlds/world-ar
 import { exportWorldArchive, lastExport } from './worlds/world-export';
 import { transferAssets, type BlobSource } from './worlds/world-transfer';
 import { WorldHost } from './world-host';
+import type { WorldRecord } from './platform';
+import { copyDatabaseRows } from './worlds/database-copy';
 import type { QueryContext } from './query/query-sql';
 
 /** Puts a verified archive's blobs into a store, a batch at a time. */
@@ -49,7 +51,21 @@ export class WorldArchiveHost extends WorldHost {
   exportWorld(onProgress?: (progress: WorldArchiveProgress) => void): Promise<WorldExportResult> {
     return this.lifecycle.run(async () => {
       const { world, blobs } = this.requireOpenWorld();
-      return exportWorldArchive(world, blobs, onProgress);
+      if (world.db.snapshot) return exportWorldArchive(world, blobs, onProgress);
+      // A server database has no data directory PGlite could load: copy its rows into an
+      // embedded one first, read in one snapshot so ingest running meanwhile cannot tear it.
+      const embedded = await createDamWorld({ name: world.name, databaseUrl: 'memory://' }, await PgliteDatabase.open('memory://'), {
+        globalResources: this.platform.globalResources,
+      });
+      try {
+        await world.db.transaction(async (tx) => {
+          await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          await embedded.db.transaction((target) => copyDatabaseRows(tx, target));
+        });
+        return await exportWorldArchive(embedded, blobs, onProgress, world.db);
+      } finally {
+        await embedded.close();
+      }
     });
   }
 
@@ -76,14 +92,18 @@ export class WorldArchiveHost extends WorldHost {
           'WorldExistsError',
           `A world named "${name}" already exists: delete it first, or import the archive under another name`,
         );
-      const record = await this.buildWorld(name, {
-        store: options.store,
-        dataDir: verified.database,
-        fill: (_world, blobs) => restoreBlobs(verified, blobs),
-        makeCurrent: true,
-      }).catch((error: unknown) => {
-        throw newerVersionError(error) ?? error;
-      });
+      const store = options.store ?? this.platform.defaultStore;
+      const record =
+        store === 'postgres'
+          ? await this.buildServerWorldFromArchive(name, verified)
+          : await this.buildWorld(name, {
+              store,
+              dataDir: verified.database,
+              fill: (_world, blobs) => restoreBlobs(verified, blobs),
+              makeCurrent: true,
+            }).catch((error: unknown) => {
+              throw newerVersionError(error) ?? error;
+            });
       return { world: record, assetCount: verified.manifest.assetCount, blobCount: verified.blobKeys.length };
     });
   }
@@ -141,6 +161,26 @@ export class WorldArchiveHost extends WorldHost {
     });
   }
 
+  /**
+   * A server world cannot load PGlite's files: the archive's database is opened in memory
+   * (migrated to this version) and its rows are copied into the new world's, in one transaction.
+   */
+  private async buildServerWorldFromArchive(name: string, verified: VerifiedWorldArchive): Promise<WorldRecord> {
+    const source = await this.openVerifiedArchiveWorld(verified);
+    try {
+      return await this.buildWorld(name, {
+        store: 'postgres',
+        fill: async (world, blobs) => {
+          await restoreBlobs(verified, blobs);
+          await world.db.transaction((tx) => copyDatabaseRows(source.world.db, tx));
+        },
+        makeCurrent: true,
+      });
+    } finally {
+      await source.close();
+    }
+  }
+
   private async openSourceWorld(name: string): Promise<{ world: World; blobs: BlobSource; close: () => Promise<void> }> {
     const record = await this.requireRecord(name);
     const release = await this.platform.lockWorld(name);
@@ -168,7 +208,12 @@ export class WorldArchiveHost extends WorldHost {
     archive: Blob,
     onProgress?: (progress: WorldArchiveProgress) => void,
   ): Promise<{ world: World; blobs: BlobSource; close: () => Promise<void> }> {
-    const verified = await verifyWorldArchive(archive, onProgress);
+    return this.openVerifiedArchiveWorld(await verifyWorldArchive(archive, onProgress));
+  }
+
+  private async openVerifiedArchiveWorld(
+    verified: VerifiedWorldArchive,
+  ): Promise<{ world: World; blobs: BlobSource; close: () => Promise<void> }> {
     const db = await PgliteDatabase.open('memory://', { loadDataDir: verified.database });
     const world = await createDamWorld({ name: verified.manifest.world, databaseUrl: 'memory://' }, db, {
       globalResources: this.platform.globalResources,

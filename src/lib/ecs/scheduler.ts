@@ -14,8 +14,13 @@ interface Resolved {
   marked: { marker: MarkerType; entityIds: EntityId[] }[];
 }
 
+/**
+ * The marked entities this stage takes. Locking the marker rows is the claim: a second session
+ * on the same server skips what this one is working on instead of doing it twice (and
+ * colliding on the result's unique keys). One PGlite connection never meets another session.
+ */
 async function markedEntities(tx: Transaction, marker: MarkerType, limit: number | undefined): Promise<EntityId[]> {
-  const sql = `SELECT entity_id FROM ${ident(marker.table)} ORDER BY entity_id${limit ? ` LIMIT ${Math.floor(limit)}` : ''}`;
+  const sql = `SELECT entity_id FROM ${ident(marker.table)} ORDER BY entity_id${limit ? ` LIMIT ${Math.floor(limit)}` : ''} FOR UPDATE SKIP LOCKED`;
   const { rows } = await tx.query<{ entity_id: number }>(sql);
   return rows.map((r) => Number(r.entity_id));
 }

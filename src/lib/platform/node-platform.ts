@@ -1,7 +1,10 @@
 import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { StorageReport, StoreKind } from '../api/dam-api';
+import { randomBytes } from 'node:crypto';
 import { PgliteDatabase } from '../db/pglite-database';
+import { PostgresDatabase } from '../db/postgres-database';
+import { createPostgresDatabase, dropPostgresDatabase, postgresDatabaseName, withDatabase } from './postgres-worlds';
 import { makeWorldTemplate } from '../db/world-template';
 import { DamError } from '../dam/errors';
 import type { Platform, WorldRecord } from '../dam/platform';
@@ -61,12 +64,36 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
+export interface NodePlatformOptions {
+  /** Worlds in `<dataDir>/worlds/<name>/` and a JSON catalog; everything in memory without one. */
+  readonly dataDir?: string;
+  readonly globalResources?: ResourceManager;
+  /**
+   * A PostgreSQL server (`postgres://…`, any database on it) on which new worlds become
+   * databases of their own, `dam_<world>`. Default: `DAM_POSTGRES_SERVER`.
+   */
+  readonly postgresServer?: string;
+  /** Server worlds are databases named `<prefix><world>`. Default: `DAM_POSTGRES_PREFIX`, else `dam_`. */
+  readonly postgresPrefix?: string;
+  /** A database every DAM migration has run on, copied for each new server world. Default: `DAM_POSTGRES_TEMPLATE`. */
+  readonly postgresTemplate?: string;
+}
+
 /**
  * The DAM platform in Node: worlds in `<dataDir>/worlds/<name>/` and a JSON catalog, or
- * everything in memory when no data directory is given (tests).
+ * everything in memory when no data directory is given (tests); with a PostgreSQL server, new
+ * worlds are databases there and their blobs stay in the data directory (or memory).
  */
-export async function createNodePlatform(options: { dataDir?: string; globalResources?: ResourceManager } = {}): Promise<Platform> {
+export async function createNodePlatform(options: NodePlatformOptions = {}): Promise<Platform> {
   const { dataDir } = options;
+  const postgresServer = options.postgresServer ?? (process.env.DAM_POSTGRES_SERVER || undefined);
+  const postgresTemplate = options.postgresTemplate ?? (process.env.DAM_POSTGRES_TEMPLATE || undefined);
+  // Worlds of a platform with no data directory vanish with the process; a random prefix keeps
+  // two such processes (parallel test files) from meeting on one server.
+  const databasePrefix =
+    options.postgresPrefix ?? (process.env.DAM_POSTGRES_PREFIX || (dataDir ? 'dam_' : `dam_${randomBytes(4).toString('hex')}_`));
+  if (!/^[a-z_][a-z0-9_]*$/.test(databasePrefix))
+    throw new Error(`The PostgreSQL database prefix "${databasePrefix}" may hold only a–z, 0–9 and _`);
   const catalogPath = dataDir ? join(dataDir, 'worlds.json') : undefined;
   let catalog: MemoryWorldCatalog;
   if (catalogPath && dataDir) {
@@ -84,18 +111,44 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
     catalog = new MemoryWorldCatalog();
   }
   const held = new Set<string>();
+  const notOurs = new Set<string>();
+  // Blobs with nowhere on disk to go live as long as the platform, not one open of the world.
+  const memoryBlobs = new Map<string, MemoryBlobStore>();
+  const memoryBlobStore = (name: string) => {
+    const store = memoryBlobs.get(name) ?? new MemoryBlobStore();
+    memoryBlobs.set(name, store);
+    return store;
+  };
   const worldDir = (name: string) => join(dataDir!, 'worlds', name, 'db');
 
   return {
     catalog,
-    defaultStore: dataDir ? 'directory' : 'memory',
+    defaultStore: postgresServer ? 'postgres' : dataDir ? 'directory' : 'memory',
     globalResources: withNodeResources(options.globalResources ?? new ResourceManager(), dataDir ? join(dataDir, 'models') : undefined),
     databaseUrl(name: string, store: StoreKind): string {
       if (store === 'memory') return 'memory://';
+      if (store === 'postgres') {
+        if (!postgresServer) throw new Error('No PostgreSQL server is configured (DAM_POSTGRES_SERVER)');
+        return withDatabase(postgresServer, postgresDatabaseName(databasePrefix, name));
+      }
       if (store !== 'directory' || !dataDir) throw new Error(`Node cannot keep a world in ${store}`);
       return worldDir(name);
     },
     async openDatabase(record: WorldRecord, { fresh = false, dataDir }: { fresh?: boolean; dataDir?: Blob } = {}) {
+      if (record.store === 'postgres') {
+        if (dataDir)
+          throw new DamError('WorldOpenError', 'An archive imports into an embedded world; merge that world into a server world instead');
+        if (fresh) {
+          try {
+            await createPostgresDatabase(record.databaseUrl, { template: postgresTemplate });
+          } catch (error) {
+            // The failed create is abandoned with deleteDatabase: it must not drop what it found.
+            notOurs.add(record.databaseUrl);
+            throw error;
+          }
+        }
+        return PostgresDatabase.open(record.databaseUrl);
+      }
       if (record.store === 'directory') await mkdir(join(record.databaseUrl, '..'), { recursive: true });
       if (dataDir) return PgliteDatabase.open(record.databaseUrl, { loadDataDir: dataDir });
       return PgliteDatabase.open(
@@ -104,17 +157,26 @@ export async function createNodePlatform(options: { dataDir?: string; globalReso
       );
     },
     openBlobStore(record: WorldRecord) {
-      return record.store === 'directory' ? new FsBlobStore(join(record.databaseUrl, '..', 'blobs')) : new MemoryBlobStore();
+      if (record.blobRoot) return new FsBlobStore(record.blobRoot);
+      if (record.store === 'directory') return new FsBlobStore(join(record.databaseUrl, '..', 'blobs'));
+      if (record.store === 'postgres' && dataDir) return new FsBlobStore(join(dataDir, 'worlds', record.name, 'blobs'));
+      return memoryBlobStore(record.name);
     },
     openIngestQueue() {
       // A CLI process ingests what it was given and exits: nothing to resume across processes.
       return new MemoryIngestQueue();
     },
     async deleteDatabase(record: WorldRecord) {
+      memoryBlobs.delete(record.name);
+      if (record.store === 'postgres') {
+        if (notOurs.delete(record.databaseUrl)) return;
+        await dropPostgresDatabase(record.databaseUrl);
+        if (dataDir && !record.blobRoot) await rm(join(dataDir, 'worlds', record.name), { recursive: true, force: true });
+      }
       if (record.store === 'directory') await rm(join(record.databaseUrl, '..'), { recursive: true, force: true });
     },
     async exportRawDatabase(record: WorldRecord) {
-      if (record.store !== 'directory') throw new Error('An in-memory world has no files to export');
+      if (record.store !== 'directory') throw new Error(`A ${record.store} world has no database files to export`);
       const files: [string, Uint8Array][] = [];
       for await (const path of walk(record.databaseUrl)) files.push([relative(record.databaseUrl, path), await readFile(path)]);
       return zipFiles(files);

@@ -36,7 +36,13 @@ export function exportFileName(world: string, at: Date): string {
  * its blob keys are read, so the archive holds exactly the bytes its rows point at even while
  * ingest goes on. A blob the store has lost stops the export with its key.
  */
-export async function exportWorldArchive(world: World, blobs: BlobStore, onProgress?: (p: ArchiveProgress) => void): Promise<WorldExport> {
+export async function exportWorldArchive(
+  world: World,
+  blobs: BlobStore,
+  onProgress?: (p: ArchiveProgress) => void,
+  /** Where the export date is kept, when `world` is a stand-in copy of the real one. */
+  settingsDb: SqlExecutor = world.db,
+): Promise<WorldExport> {
   if (!world.db.snapshot)
     throw new DamError('WorldOpenError', `The world "${world.name}" is on a server database; export it with the server's tools`);
   const { dataDir, value } = await world.db.snapshot(async (db) => ({
@@ -65,6 +71,6 @@ export async function exportWorldArchive(world: World, blobs: BlobStore, onProgr
     onProgress,
   });
   const fileName = exportFileName(world.name, at);
-  await setWorldSetting(world.db, LAST_EXPORT, { at: at.toISOString(), fileName, bytes: archive.size } satisfies LastExport);
+  await setWorldSetting(settingsDb, LAST_EXPORT, { at: at.toISOString(), fileName, bytes: archive.size } satisfies LastExport);
   return { fileName, archive, assetCount: value.assetCount, blobCount: stored.length };
 }

@@ -11,7 +11,11 @@ const skip = process.env.DAM_SKIP_PG === '1';
 export default defineConfig({
   test: {
     include: skip ? [] : ['tests/unit/ecs/**/*.test.ts', 'tests/unit/dam/**/*.test.ts', 'tests/unit/cli/**/*.test.ts'],
-    exclude: [],
+    // Files that never open a database: the main run covers them.
+    exclude: [
+      'tests/unit/dam/media/**',
+      'tests/unit/dam/{audio-decode,bundled-model-size,digest-files,large-file,mime-service,nsfwjs-tagger,query-parser}.test.ts',
+    ],
     passWithNoTests: skip,
     environment: 'node',
     testTimeout: 60_000,

@@ -39,6 +39,12 @@ export class MigrationsFromNewerVersionError extends Error {
 }
 
 const MIGRATIONS_TABLE = 'dam_schema_migrations';
+/** An advisory lock key ('dams' in ASCII): processes opening one server database migrate in turn. */
+const MIGRATION_LOCK = 0x64616d73;
+
+async function lockMigrations(tx: SqlExecutor): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+}
 
 /** FNV-1a, 32-bit: enough to notice an edited migration, and the same in Node and browsers. */
 export function migrationChecksum(sql: string): string {
@@ -61,11 +67,14 @@ export async function applyMigrations(db: Database, migrations: readonly Migrati
     if (ids.has(m.id)) throw new Error(`Two migrations share the id ${m.id}`);
     ids.add(m.id);
   }
-  await db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
-    id text PRIMARY KEY,
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  await db.transaction(async (tx) => {
+    await lockMigrations(tx);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+      id text PRIMARY KEY,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
   const { rows } = await db.query<{ id: string; checksum: string }>(`SELECT id, checksum FROM ${MIGRATIONS_TABLE}`);
   const applied = new Map(rows.map((r) => [r.id, r.checksum]));
   const unknown = rows.map((r) => r.id).filter((id) => !ids.has(id));
@@ -79,14 +88,25 @@ export async function applyMigrations(db: Database, migrations: readonly Migrati
       continue;
     }
     try {
-      await db.transaction(async (tx) => {
+      const ran = await db.transaction(async (tx) => {
+        await lockMigrations(tx);
+        // Another process on the same server may have applied it while this one waited.
+        const { rows: now } = await tx.query<{ checksum: string }>(`SELECT checksum FROM ${MIGRATIONS_TABLE} WHERE id = $1`, [
+          migration.id,
+        ]);
+        if (now[0]) {
+          if (now[0].checksum !== checksum) throw new MigrationChecksumError(migration.id);
+          return false;
+        }
         await tx.exec(migration.sql);
         await tx.query(`INSERT INTO ${MIGRATIONS_TABLE} (id, checksum) VALUES ($1, $2)`, [migration.id, checksum]);
+        return true;
       });
+      if (ran) done.push(migration.id);
     } catch (error) {
+      if (error instanceof MigrationChecksumError) throw error;
       throw new MigrationFailedError(migration.id, error);
     }
-    done.push(migration.id);
   }
   return done;
 }

@@ -1,13 +1,8 @@
 import pg from 'pg';
 import { DatabaseOpenError, type Database, type SqlExecutor, type Transaction } from './database';
 import { SerialQueue } from './serial-queue';
+import { conflictBackoff, isConflictError } from './conflict';
 
-/**
- * SQLSTATEs that mean "another session got there first": a unique key it committed while we
- * waited (23505), a deadlock (40P01) or a serialisation failure (40001). Running the whole
- * transaction again sees the other session's rows, so content-addressed work deduplicates.
- */
-const CONFLICT_CODES = new Set(['23505', '40P01', '40001']);
 const MAX_CONFLICT_RETRIES = 5;
 
 /** node-postgres parses like PGlite does, so code above the `Database` sees the same values. */
@@ -33,10 +28,6 @@ const types = {
     return pg.types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;
-
-export function isConflictError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && CONFLICT_CODES.has((error as { code?: unknown }).code as string);
-}
 
 /**
  * A world's database on a PostgreSQL 15+ server with pgvector, through node-postgres.
@@ -92,8 +83,7 @@ export class PostgresDatabase implements Database {
           return await this.runTransaction(fn);
         } catch (error) {
           if (!isConflictError(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-          // Spread the retries out so two sessions that collided do not collide again.
-          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+          await conflictBackoff(attempt);
         }
       }
     });

@@ -103,7 +103,8 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       () => ({ worlds: [], lastOpened: null }),
     );
     catalog = new MemoryWorldCatalog(new Map(state.worlds.map((w) => [w.name, w])), state.lastOpened, async (next) => {
-      const tmp = `${catalogPath}.tmp`;
+      // A name of its own: two processes may save the catalog at the same moment.
+      const tmp = `${catalogPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(tmp, JSON.stringify(next, null, 2));
       await rename(tmp, catalogPath);
     });
@@ -173,7 +174,11 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
         await dropPostgresDatabase(record.databaseUrl);
         if (dataDir && !record.blobRoot) await rm(join(dataDir, 'worlds', record.name), { recursive: true, force: true });
       }
-      if (record.store === 'directory') await rm(join(record.databaseUrl, '..'), { recursive: true, force: true });
+      if (record.store !== 'directory') return;
+      // The world's own folder (database and blobs) only where this platform laid it out; a
+      // database directory named elsewhere (a CLI configuration) loses only that directory.
+      const ours = dataDir !== undefined && record.databaseUrl === worldDir(record.name);
+      await rm(ours ? join(record.databaseUrl, '..') : record.databaseUrl, { recursive: true, force: true });
     },
     async exportRawDatabase(record: WorldRecord) {
       if (record.store !== 'directory') throw new Error(`A ${record.store} world has no database files to export`);

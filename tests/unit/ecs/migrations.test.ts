@@ -11,6 +11,7 @@ import {
 } from '../../../src/lib/db/migrations';
 import { World, componentTableDdl, ecs } from '../../../src/lib/ecs';
 import { testComponentsPlugin, TitleComponent } from '../helpers/engine-fixtures';
+import { openTestDatabase } from '../helpers/test-database';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -50,14 +51,14 @@ describe('migrations', () => {
   });
 
   it('refuse a migration whose SQL changed after it was applied', async () => {
-    const db = await PgliteDatabase.open('memory://');
+    const db = await openTestDatabase();
     await applyMigrations(db, [{ id: '0001_a', sql: 'CREATE TABLE a (x int);' }]);
     await expect(applyMigrations(db, [{ id: '0001_a', sql: 'CREATE TABLE a (x bigint);' }])).rejects.toBeInstanceOf(MigrationChecksumError);
     await db.close();
   });
 
   it('refuse a database a newer version migrated, before applying anything', async () => {
-    const db = await PgliteDatabase.open('memory://');
+    const db = await openTestDatabase();
     const a = { id: '0001_a', sql: 'CREATE TABLE a (x int);' };
     await applyMigrations(db, [a, { id: '0002_b', sql: 'CREATE TABLE b (x int);' }]);
     const older = applyMigrations(db, [a, { id: '0001_c', sql: 'CREATE TABLE c (x int);' }]);
@@ -69,7 +70,7 @@ describe('migrations', () => {
   });
 
   it('leave nothing behind when a migration fails', async () => {
-    const db = await PgliteDatabase.open('memory://');
+    const db = await openTestDatabase();
     await expect(applyMigrations(db, [{ id: '0001_bad', sql: 'CREATE TABLE b (x int); SELECT no_such_function();' }])).rejects.toThrow(
       /0001_bad/,
     );
@@ -80,7 +81,7 @@ describe('migrations', () => {
   });
 
   it('fail world start when a component has no table', async () => {
-    const db = await PgliteDatabase.open('memory://');
+    const db = await openTestDatabase();
     const world = new World({ name: 'nomigration', databaseUrl: 'memory://' }, db);
     world.registerComponent(TitleComponent);
     await expect(world.start()).rejects.toThrow(/component_title does not exist/);

@@ -1,3 +1,4 @@
+import { isConflictError } from '../../db/conflict';
 import type { SqlExecutor } from '../../db/database';
 import { ecs, type EntityId } from '../../ecs';
 import type { BlobStore } from '../../storage/blob-store';
@@ -46,6 +47,9 @@ export async function readStoredBlob(blobs: BlobStore, file: StoredFile): Promis
 
 /** Records why a step failed for an entity, replacing an earlier failure of the same step. */
 export async function recordProcessingError(db: SqlExecutor, entityId: EntityId, step: string, error: unknown): Promise<void> {
+  // Losing a race to another session on the server is not this file's fault: the whole stage
+  // rolls back and runs again (PostgresDatabase.transaction), where it will find its locks free.
+  if (isConflictError(error)) throw error;
   const message = error instanceof Error ? error.message : String(error);
   await db.query('DELETE FROM component_processing_error WHERE entity_id = $1 AND step = $2', [entityId, step]);
   await ecs.addComponent(db, entityId, ProcessingErrorComponent.create({ step, message: message.slice(0, 2000) }));

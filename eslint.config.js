@@ -48,4 +48,13 @@ export default ts.config(
       'no-restricted-imports': ['error', { patterns: ['svelte', 'svelte/*', '$app/*', '**/ui/**', '**/routes/**'] }],
     },
   },
+  {
+    // The dam CLI runs in Node only, on the app's core: no DOM, nothing of the UI.
+    files: ['src/cli/**', 'bin/**'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'sessionStorage'],
+      'no-restricted-imports': ['error', { patterns: ['svelte', 'svelte/*', '$app/*', '**/ui/**', '**/routes/**'] }],
+    },
+  },
 );

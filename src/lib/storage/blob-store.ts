@@ -7,6 +7,12 @@ export interface BlobEntry {
    * shares the queue's storage keeps that copy instead of writing another. Others ignore it.
    */
   readonly storageRef?: number;
+  /**
+   * The absolute path of the file on disk these bytes were read from (Node): a store that keeps
+   * references instead of copies (`FsBlobStore` with `referenceSources`, `dam add-asset
+   * --no-copy`) records this path. Others ignore it.
+   */
+  readonly sourcePath?: string;
 }
 
 /**

@@ -166,10 +166,23 @@ export async function hashFile(source: IngestSource): Promise<HashedFile> {
   return { ...digested, source, sha256: toHex(digested.hashes.sha256) };
 }
 
-/** A hashed file's bytes as a blob-store entry (adopting the queue's copy where there is one). */
+/** A path of the local file system from its root (`/x`, `C:\x`, `\\server\x`), not one inside a dropped folder. */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/**
+ * A hashed file's bytes as a blob-store entry (adopting the queue's copy where there is one).
+ * A file read from an absolute path on disk (the CLI) names that path, so a store that keeps
+ * references may point at it; an archive member's path (`zip!/member`) is no file of its own.
+ */
 export function blobEntryOf(file: HashedFile): BlobEntry {
-  const { blob, storageRef } = file.source;
-  return storageRef === undefined ? { sha256: file.sha256, data: blob } : { sha256: file.sha256, data: blob, storageRef };
+  const { blob, storageRef, path, archive } = file.source;
+  const sourcePath = !archive && path !== undefined && ABSOLUTE_PATH.test(path) ? path : undefined;
+  return {
+    sha256: file.sha256,
+    data: blob,
+    ...(storageRef !== undefined && { storageRef }),
+    ...(sourcePath !== undefined && { sourcePath }),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../db/database';
+import type { PerceptualHashes } from '../media/perceptual-hash';
 
 export const DEFAULT_SIMILARITY_THRESHOLD = 4;
 
@@ -20,23 +21,52 @@ export const PERCEPTUAL_HASH_TABLES = [
  * distance over the three hashes kept, sorted by (distance, id). One SQL statement, scanned in
  * the database (`bit_count` of the XOR).
  */
-export async function findSimilarImages(
+export function findSimilarImages(
   db: SqlExecutor,
   entityId: number,
   options: { threshold?: number; limit?: number } = {},
 ): Promise<SimilarEntity[]> {
-  const threshold = Math.max(0, Math.min(64, Math.floor(options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD)));
-  const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 50)));
   const distances = PERCEPTUAL_HASH_TABLES.map(
     (table) => `SELECT o.entity_id, bit_count((o.hash_value # q.hash_value)::bit(64))::int AS distance
       FROM ${table} q JOIN ${table} o ON o.entity_id <> q.entity_id WHERE q.entity_id = $1`,
-  ).join(' UNION ALL ');
+  );
+  return nearestImages(db, distances, [entityId], options);
+}
+
+/**
+ * `findSimilarImages` for a picture that is not in the library (the CLI's
+ * `find-similar-images FILE`): its perceptual hashes, computed by the caller from the picture
+ * decoded as thumbnails are (`THUMBNAIL_SIZE`), against every stored image's.
+ */
+export function findImagesNearHashes(
+  db: SqlExecutor,
+  hashes: PerceptualHashes,
+  options: { threshold?: number; limit?: number } = {},
+): Promise<SimilarEntity[]> {
+  // Stored as signed int8 (the column's conversion): the query's hashes go in the same way.
+  const values = [hashes.phash, hashes.ahash, hashes.dhash].map((h) => BigInt.asIntN(64, h).toString());
+  const distances = PERCEPTUAL_HASH_TABLES.map(
+    (table, i) => `SELECT entity_id, bit_count((hash_value # $${i + 1}::bigint)::bit(64))::int AS distance FROM ${table}`,
+  );
+  return nearestImages(db, distances, values, options);
+}
+
+/** Each entity's smallest distance over the `distances` selects (params `$1…`), within the threshold, nearest first. */
+async function nearestImages(
+  db: SqlExecutor,
+  distances: readonly string[],
+  params: readonly unknown[],
+  options: { threshold?: number; limit?: number },
+): Promise<SimilarEntity[]> {
+  const threshold = Math.max(0, Math.min(64, Math.floor(options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD)));
+  const limit = Math.max(1, Math.min(1000, Math.floor(options.limit ?? 50)));
   const { rows } = await db.query<{ entity_id: number; distance: number; original_filename: string | null }>(
     `SELECT s.entity_id, s.distance, p.original_filename FROM (
-       SELECT entity_id, min(distance) AS distance FROM (${distances}) d WHERE distance <= $2 GROUP BY entity_id
+       SELECT entity_id, min(distance) AS distance FROM (${distances.join(' UNION ALL ')}) d
+        WHERE distance <= $${params.length + 1} GROUP BY entity_id
      ) s LEFT JOIN component_file_properties p ON p.entity_id = s.entity_id
      ORDER BY s.distance, s.entity_id LIMIT ${limit}`,
-    [entityId, threshold],
+    [...params, threshold],
   );
   return rows.map((r) => ({ id: Number(r.entity_id), name: r.original_filename, distance: Number(r.distance) }));
 }

@@ -31,6 +31,7 @@ import { clipBenchmark } from './browser/clip.bench';
 import { photoSearchBenchmark } from './browser/photo-search.bench';
 import { audioDecodeBenchmark } from './browser/audio-decode.bench';
 import { speechEmbeddingBenchmark } from './browser/speech-embedding.bench';
+import { backendsBenchmark } from './node/backends.bench';
 import { startStaticServer } from './static-server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,6 +52,7 @@ const BENCHMARKS: readonly RunnableBenchmark[] = [
   runnable(photoSearchBenchmark),
   runnable(audioDecodeBenchmark),
   runnable(speechEmbeddingBenchmark),
+  runnable(backendsBenchmark),
 ];
 
 const startedAt = performance.now();

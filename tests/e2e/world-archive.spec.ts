@@ -1,5 +1,6 @@
 import { chromium, type Page } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readTarIndex } from '../../src/lib/dam/worlds/tar';
 import { openApp } from './app';
@@ -31,10 +32,22 @@ async function importArchive(page: Page, path: string, name?: string) {
   await page.getByRole('button', { name: 'Import' }).click();
 }
 
+/** The `dam` command, as a user runs it, on a data directory of the test's own. */
+function dam(dataDir: string, args: readonly string[]): Record<string, unknown> {
+  const bin = fileURLToPath(new URL('../../bin/dam.mjs', import.meta.url));
+  const env: Record<string, string | undefined> = { ...process.env, DAM_DATA_DIR: dataDir };
+  for (const key of ['DAM_CONFIG', 'DAM_WORLDS_CONFIG', 'DAM_POSTGRES_SERVER']) delete env[key];
+  mkdirSync(dataDir, { recursive: true });
+  return JSON.parse(execFileSync(process.execPath, [bin, ...args, '--json'], { env, cwd: dataDir, encoding: 'utf8' })) as Record<
+    string,
+    unknown
+  >;
+}
+
 const resultNames = async (page: Page) =>
   (await page.getByTestId('search-assets').getByRole('link').allTextContents()).map((t) => t.trim());
 
-test('a world exported, deleted and imported is whole again; its search link gives the same results in a fresh profile; a damaged archive is refused', async ({
+test('a world exported, deleted and imported is whole again; the dam command imports it, changes it and exports it back; its search link gives the same results in a fresh profile; a damaged archive is refused', async ({
   page,
   context,
   launchOptions,
@@ -108,6 +121,19 @@ test('a world exported, deleted and imported is whole again; its search link giv
   await expect(page.getByTestId('import-error')).toContainText('does not match its checksum. Nothing was changed.', { timeout: 60_000 });
   await expect(page.locator('tr[data-world="broken"]')).toHaveCount(0);
   expect((await page.evaluate(() => globalThis.damApi!.listWorlds())).map((w) => w.name)).toEqual(['default']);
+
+  // The browser's archive imports into the command line, which adds a tag and exports it back.
+  const cliData = test.info().outputPath('cli-data');
+  expect(dam(cliData, ['import-world', archivePath, '--name', 'from-browser'])).toMatchObject({ assetCount: 3 });
+  const trip = dam(cliData, ['search', 'query', 'tag:trip', '--world', 'from-browser']) as { items: { id: number; name: string }[] };
+  expect(trip.items.map((i) => i.name).sort()).toEqual(['chelsea-cat.jpg', 'rocket.jpg']);
+  const cup = dam(cliData, ['search', 'query', 'coffee', '--world', 'from-browser']) as { items: { id: number }[] };
+  dam(cliData, ['tag', 'apply', 'kitchen', String(cup.items[0]!.id), '--world', 'from-browser']);
+  const cliArchive = test.info().outputPath('from-cli.damworld.tar');
+  dam(cliData, ['export-world', '--world', 'from-browser', '--output', cliArchive]);
+  await importArchive(page, cliArchive, 'from-cli');
+  await expect(page.getByTestId('current-world')).toHaveText('from-cli', { timeout: 60_000 });
+  expect(await contents(page)).toEqual(before.map((a) => (a.name === 'coffee-cup.jpg' ? { ...a, tags: ['kitchen'] } : a)));
 
   // Someone else with the same library (imported into their own, fresh profile) opens the link.
   const other = await chromium.launchPersistentContext('', { ...launchOptions, baseURL });

@@ -19,6 +19,8 @@ export interface Database extends SqlExecutor {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly url: string;
+  /** True where the server's autovacuum keeps tables vacuumed and analysed; PGlite runs none. */
+  readonly vacuumsItself?: boolean;
   /**
    * Runs `read`, then dumps the whole data directory (a gzipped tar PGlite can load), with no
    * other statement in between: what `read` saw is what the dump holds. Embedded stores only.

@@ -39,6 +39,7 @@ const types = {
 export class PostgresDatabase implements Database {
   private readonly queue = new SerialQueue();
   private closed = false;
+  readonly vacuumsItself = true;
 
   private constructor(
     private readonly client: pg.Client,

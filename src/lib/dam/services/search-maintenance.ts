@@ -19,3 +19,14 @@ const SEARCH_TABLES = [
 export async function refreshSearchStatistics(db: Database): Promise<void> {
   await db.exec(`VACUUM (ANALYZE) ${SEARCH_TABLES.join(', ')}`);
 }
+
+/**
+ * VACUUM (ANALYZE) of the whole database, for a long ingest on PGlite, which runs no
+ * autovacuum: markers are added and deleted by the thousand, and the stages' `ORDER BY
+ * entity_id LIMIT n` then walks every dead index entry before the live ones, so each batch costs
+ * more than the last (BENCHMARKS.md, backends: 177 → 52 files/s by 30k files). A server
+ * vacuums itself.
+ */
+export async function vacuumAfterChurn(db: Database): Promise<void> {
+  if (!db.vacuumsItself) await db.exec('VACUUM (ANALYZE)');
+}

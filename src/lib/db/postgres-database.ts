@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DatabaseOpenError, type Database, type SqlExecutor, type Transaction } from './database';
+import { DatabaseOpenError, type Database, type Transaction } from './database';
 import { SerialQueue } from './serial-queue';
 import { conflictBackoff, isConflictError } from './conflict';
 
@@ -150,5 +150,3 @@ async function createVectorExtension(client: pg.Client): Promise<void> {
 export function redactPassword(url: string): string {
   return url.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
 }
-
-export type { SqlExecutor };
